@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { connectors, getConnector } from '../../connectors/registry.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const connectorsDir = path.resolve(here, '../../connectors');
+
+describe('connector registry', () => {
+  it.each(Object.keys(connectors))('"%s" has a contract test that runs the shared suite', (id) => {
+    const file = path.join(here, `${id}.contract.test.ts`);
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new Error(`connector "${id}" has no test/contract/${id}.contract.test.ts`);
+    }
+    expect(text).toContain('runConnectorContract(');
+    expect(text).toMatch(new RegExp(`connectors/${id}/index\\.js`));
+  });
+
+  it('lists every connector folder', () => {
+    const folders = readdirSync(connectorsDir).filter((entry) =>
+      statSync(path.join(connectorsDir, entry)).isDirectory(),
+    );
+    expect(folders.sort()).toEqual(Object.keys(connectors).sort());
+  });
+
+  it('finds connectors by id and nothing else', () => {
+    expect(getConnector('csv')).toBe(connectors.csv);
+    expect(getConnector('file')).toBe(connectors.file);
+    expect(getConnector('nope')).toBeUndefined();
+    expect(getConnector('constructor')).toBeUndefined();
+    expect(getConnector('__proto__')).toBeUndefined();
+  });
+});
