@@ -1,0 +1,34 @@
+import type { ConnectorContext } from './connector-kit/types.js';
+import type { Db } from './db/client.js';
+import type { MigrationStatus } from './db/migration-status.js';
+import type { ApiKeyRole } from './db/schema/index.js';
+import type { Logger } from './lib/logger.js';
+import type { SecretBox } from './lib/secret-box.js';
+
+/** Everything the app needs from its runtime; entry points build it, tests build it too. */
+export interface AppDeps {
+  runtime: 'node' | 'worker';
+  db: Db;
+  secrets: SecretBox;
+  logger: Logger;
+  now(): Date;
+  migrationStatus(): Promise<MigrationStatus>;
+  /** A connector context for one operation (Node adds a file store, Workers do not). */
+  connectorContext(signal?: AbortSignal): ConnectorContext;
+  settings: { maxBodyBytes: number; corsOrigins: string[] };
+}
+
+export interface Principal {
+  keyId: string;
+  name: string;
+  role: ApiKeyRole;
+}
+
+/** Hono's per-request variables. */
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    principal: Principal;
+  };
+}

@@ -1,0 +1,72 @@
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AppDeps } from '../app-deps.js';
+import { createConnectorContext } from '../connector-kit/context.js';
+import { createNodeFileStore } from '../connector-kit/node-file-store.js';
+import { openLibsqlDatabase } from '../db/libsql.js';
+import { migrationStatus } from '../db/migration-status.js';
+import type { NodeEnv } from '../env.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { createSecretBox, generateSecretKey, parseSecretKey } from '../lib/secret-box.js';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/**
+ * The secret key from the environment, or else from `<data dir>/secret.key`, generated on first
+ * start with 0600 permissions. Losing this file makes stored connection secrets unreadable.
+ */
+export async function loadOrCreateSecretKey(env: NodeEnv, logger: Logger): Promise<Uint8Array<ArrayBuffer>> {
+  if (env.ESP_HUB_SECRET_KEY) return parseSecretKey(env.ESP_HUB_SECRET_KEY)!;
+  const path = join(env.ESP_HUB_DATA_DIR, 'secret.key');
+  const existing = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (existing !== undefined) {
+    const key = parseSecretKey(existing);
+    if (!key)
+      throw new Error(`${path} does not hold a valid key (32 bytes, base64url); restore it from backup`);
+    return key;
+  }
+  const generated = generateSecretKey();
+  // 'wx' fails if another process created it meanwhile, rather than overwriting its key.
+  await writeFile(path, `${generated}\n`, { mode: 0o600, flag: 'wx' });
+  await chmod(path, 0o600);
+  logger.warn('generated a new secret key for connection secrets; back it up or set ESP_HUB_SECRET_KEY', {
+    path: resolve(path),
+  });
+  return parseSecretKey(generated)!;
+}
+
+export interface NodeRuntime {
+  deps: AppDeps;
+  close(): void;
+}
+
+/** Builds the Node dependencies: data dir, secret key, migrated libSQL database, logger. */
+export async function createNodeRuntime(
+  env: NodeEnv,
+  logger = createLogger(env.ESP_HUB_LOG_LEVEL),
+): Promise<NodeRuntime> {
+  await mkdir(env.ESP_HUB_DATA_DIR, { recursive: true });
+  const secretKey = await loadOrCreateSecretKey(env, logger);
+  const url = env.ESP_HUB_DATABASE_URL ?? `file:${join(env.ESP_HUB_DATA_DIR, 'esp-hub.db')}`;
+  const database = await openLibsqlDatabase({
+    url,
+    authToken: env.ESP_HUB_DATABASE_AUTH_TOKEN,
+    migrationsFolder: MIGRATIONS_FOLDER,
+  });
+  const files = createNodeFileStore(join(env.ESP_HUB_DATA_DIR, 'files'));
+  const deps: AppDeps = {
+    runtime: 'node',
+    db: database.db,
+    secrets: await createSecretBox(secretKey),
+    logger,
+    now: () => new Date(),
+    migrationStatus: () => migrationStatus(database.db, 'drizzle'),
+    connectorContext: (signal) => createConnectorContext({ logger, files, signal }),
+    settings: { maxBodyBytes: env.ESP_HUB_MAX_BODY_BYTES, corsOrigins: env.ESP_HUB_CORS_ORIGINS },
+  };
+  return { deps, close: database.close };
+}

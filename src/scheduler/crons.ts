@@ -1,0 +1,19 @@
+/**
+ * The only place cron strings live. `wrangler.toml`'s `[triggers] crons` must list exactly these
+ * (a test checks it); on Node, node-cron schedules the same strings.
+ */
+export const CRON_SCHEDULES = {
+  /** Re-check every connection's credentials so admins learn of a revoked token before a sync fails. */
+  connectionHealth: '17 * * * *',
+} as const;
+
+export type JobName = keyof typeof CRON_SCHEDULES;
+
+/** Distinct cron strings, as the Workers runtime reports them in `controller.cron`. */
+export function distinctCrons(): string[] {
+  return [...new Set(Object.values(CRON_SCHEDULES))];
+}
+
+export function jobsForCron(cron: string): JobName[] {
+  return (Object.keys(CRON_SCHEDULES) as JobName[]).filter((name) => CRON_SCHEDULES[name] === cron);
+}

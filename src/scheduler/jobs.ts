@@ -1,0 +1,42 @@
+import type { AppDeps } from '../app-deps.js';
+import { errorFields } from '../lib/logger.js';
+import { allConnectionIds, checkConnection } from '../services/connections.js';
+import { type JobName, jobsForCron } from './crons.js';
+
+type Job = (deps: AppDeps) => Promise<Record<string, unknown>>;
+
+const JOBS = {
+  async connectionHealth(deps) {
+    let ok = 0;
+    let failed = 0;
+    for (const id of await allConnectionIds(deps)) {
+      const result = await checkConnection(deps, id).catch((error: unknown) => {
+        deps.logger.error('connection health check crashed', { connectionId: id, ...errorFields(error) });
+        return { ok: false as const };
+      });
+      if (result.ok) ok++;
+      else failed++;
+    }
+    return { ok, failed };
+  },
+} as const satisfies Record<JobName, Job>;
+
+/** Runs one job by name, logging its outcome; never throws (a failed job must not stop the others). */
+export async function runJob(deps: AppDeps, name: JobName): Promise<boolean> {
+  const started = Date.now();
+  try {
+    const summary = await JOBS[name](deps);
+    deps.logger.info('scheduled job finished', { job: name, ms: Date.now() - started, ...summary });
+    return true;
+  } catch (error) {
+    deps.logger.error('scheduled job failed', { job: name, ms: Date.now() - started, ...errorFields(error) });
+    return false;
+  }
+}
+
+/** The scheduler function both entry points call: every job registered for this cron string. */
+export async function runScheduled(deps: AppDeps, cron: string): Promise<void> {
+  const names = jobsForCron(cron);
+  if (names.length === 0) deps.logger.warn('no job is registered for this cron', { cron });
+  for (const name of names) await runJob(deps, name);
+}
