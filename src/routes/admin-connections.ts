@@ -12,6 +12,7 @@ import {
   listConnections,
   updateConnection,
 } from '../services/connections.js';
+import { previewSource } from '../services/source-preview.js';
 
 const ConnectionSchema = z
   .object({
@@ -34,6 +35,20 @@ const CheckResultSchema = z
     error: z.unknown().optional(),
   })
   .openapi('CheckResult');
+
+const SourceRecordSchema = z
+  .object({
+    externalId: z.string(),
+    identifiers: z.object({
+      email: z.string().optional(),
+      phone: z.string().optional(),
+      userId: z.string().optional(),
+    }),
+    traits: z.record(z.string(), z.unknown()),
+    updatedAt: z.string().optional(),
+    deleted: z.boolean().optional(),
+  })
+  .openapi('SourceRecord');
 
 const NameSchema = z.string().trim().min(1).max(100);
 const IdParams = z.object({ id: z.string().regex(/^conn_[a-z0-9]+$/, 'must be a connection id (conn_…)') });
@@ -174,4 +189,32 @@ export const connectionRoutes = createRouter()
       },
     }),
     async (c) => c.json(await checkConnection(c.get('deps'), c.req.valid('param').id, c.req.raw.signal), 200),
+  )
+  .openapi(
+    createRoute({
+      ...base,
+      method: 'post',
+      path: '/v1/admin/connections/{id}/preview',
+      summary: 'Read the first records of a source connection without storing them',
+      middleware: read,
+      request: {
+        params: IdParams,
+        query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(10) }),
+      },
+      responses: {
+        200: json(
+          z
+            .object({ records: z.array(z.record(z.string(), z.unknown())), truncated: z.boolean() })
+            .openapi('SourcePreview'),
+          'The first records, as the source yields them',
+        ),
+        ...ADMIN_ERRORS,
+        ...errorResponses(404, 409),
+      },
+    }),
+    async (c) => {
+      const { limit } = c.req.valid('query');
+      const preview = await previewSource(c.get('deps'), c.req.valid('param').id, limit, c.req.raw.signal);
+      return c.json(preview, 200);
+    },
   );

@@ -225,11 +225,16 @@ export async function deleteConnection(deps: AppDeps, actor: AuditActor, id: str
   ]);
 }
 
-/** Calls the connector's `check` with the stored credentials and records the outcome. */
-export async function checkConnection(deps: AppDeps, id: string, signal?: AbortSignal): Promise<CheckResult> {
+/** A stored connection with its connector and full (secret-bearing) config, for server-side use. */
+export async function loadConnection(deps: AppDeps, id: string) {
   const row = await loadRow(deps, id);
   const connector = connectorOrFail(row.connectorId, deps.runtime);
-  const config = await openConnectionConfig(deps, row);
+  return { row, connector, config: await openConnectionConfig(deps, row) };
+}
+
+/** Calls the connector's `check` with the stored credentials and records the outcome. */
+export async function checkConnection(deps: AppDeps, id: string, signal?: AbortSignal): Promise<CheckResult> {
+  const { connector, config } = await loadConnection(deps, id);
   const result = await runCheck(deps, connector, config, signal);
   await deps.db
     .update(connections)

@@ -196,3 +196,33 @@ describe('connector registry', () => {
     expect(byId.csv.limits.batchSize).toBeGreaterThan(0);
   });
 });
+
+describe('source preview', () => {
+  it('shows the first records a source yields, without storing anything', async () => {
+    const rows = [
+      'email,first_name',
+      ...Array.from({ length: 30 }, (_, i) => `p${i}@example.com,P${i}`),
+    ].join('\n');
+    const created = await createCsv('preview', { content: `${rows}\n` });
+    const res = await t.call('POST', `/v1/admin/connections/${created.id}/preview?limit=5`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.truncated).toBe(true);
+    expect(body.records).toHaveLength(5);
+    expect(body.records[0]).toMatchObject({
+      identifiers: { email: 'p0@example.com' },
+      traits: { first_name: 'P0' },
+    });
+  });
+
+  it('refuses to preview a destination', async () => {
+    const create = await t.call('POST', '/v1/admin/connections', {
+      body: { connectorId: 'file', name: 'exports', config: { format: 'jsonl' } },
+    });
+    expect(create.status).toBe(201);
+    const { id } = await create.json();
+    const res = await t.call('POST', `/v1/admin/connections/${id}/preview`);
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.message).toContain('not a source');
+  });
+});
