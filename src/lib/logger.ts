@@ -1,13 +1,12 @@
-/** JSON-lines logger. Callers pass fields, never secrets; `redact` guards the usual suspects anyway. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+import { createConsoleLogger, type LogLevel } from '../connector-kit/logger.js';
+import type { ConnectorLogger } from '../connector-kit/types.js';
 
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+/**
+ * The service's logger: the connector kit's JSON-lines logger (one format for host and connector
+ * lines) with a guard that redacts fields whose names look secret. Callers still pass no secrets.
+ */
+export type Logger = ConnectorLogger;
+export type { LogLevel };
 
 const SECRET_FIELD = /(secret|password|token|authorization|api[-_]?key|^key$)/i;
 
@@ -18,27 +17,16 @@ export function redact(fields: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
-export function createLogger(
-  level: LogLevel = 'info',
-  write: (line: string) => void = (line) => console.log(line),
-): Logger {
-  const emit = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
-    if (ORDER[at] < ORDER[level]) return;
-    write(
-      JSON.stringify({
-        level: at,
-        time: new Date().toISOString(),
-        message,
-        ...(fields ? redact(fields) : {}),
-      }),
-    );
-  };
-  return {
-    debug: (message, fields) => emit('debug', message, fields),
-    info: (message, fields) => emit('info', message, fields),
-    warn: (message, fields) => emit('warn', message, fields),
-    error: (message, fields) => emit('error', message, fields),
-  };
+export function createLogger(level: LogLevel = 'info', write?: (line: string) => void): Logger {
+  const inner = createConsoleLogger({
+    minLevel: level,
+    ...(write ? { write: (_level, line) => write(line) } : {}),
+  });
+  const guarded =
+    (method: keyof Logger) =>
+    (message: string, fields?: Record<string, unknown>): void =>
+      inner[method](message, fields ? redact(fields) : undefined);
+  return { debug: guarded('debug'), info: guarded('info'), warn: guarded('warn'), error: guarded('error') };
 }
 
 /** Turns an unknown thrown value into loggable fields without leaking request bodies. */

@@ -95,7 +95,7 @@ describe('node entry (npm start)', () => {
   it('stops cleanly on SIGTERM', async () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-    expect(server.output()).toContain('"message":"stopped"');
+    expect(server.output()).toContain('"msg":"stopped"');
   });
 
   it('does not print a new key on a second start with the same data dir', async () => {

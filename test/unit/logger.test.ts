@@ -11,7 +11,7 @@ describe('logger', () => {
     const entry = JSON.parse(lines[0]!);
     expect(entry).toMatchObject({
       level: 'info',
-      message: 'hello',
+      msg: 'hello',
       connectionId: 'conn_1',
       apiKey: '[REDACTED]',
       authorization: '[REDACTED]',

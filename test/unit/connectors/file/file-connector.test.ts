@@ -41,12 +41,19 @@ describe('file config', () => {
     return result.success ? [] : result.issues.map((issue) => issue.path);
   };
 
-  it('has defaults and trims a trailing slash from the directory', () => {
-    const parsed = parseConfig(file, { directory: 'exports/daily/' });
-    expect(parsed).toEqual({
+  it('has defaults', () => {
+    expect(parseConfig(file, {})).toEqual({
       success: true,
-      data: { directory: 'exports/daily', format: 'jsonl', fileName: 'profiles' },
+      data: { directory: 'exports', format: 'jsonl', fileName: 'profiles' },
     });
+  });
+
+  it('treats a trailing slash on the directory as the same place', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'esp-hub-file-unit-'));
+    const ctx = createConnectorContext({ files: createNodeFileStore(root), logger: createMemoryLogger() });
+    const config = file.configSchema.parse({ directory: 'exports/daily/' });
+    await file.destination!.upsert(ctx, config, [ada]);
+    expect(await readFile(path.join(root, 'exports', 'daily', 'profiles.jsonl'), 'utf8')).toContain('prof_1');
   });
 
   it('refuses directories that leave the export root and file names with paths', () => {
