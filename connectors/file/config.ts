@@ -20,9 +20,7 @@ const directorySchema = z
         .split('/')
         .every((segment) => SEGMENT.test(segment) && segment !== '..'),
     'directory is folder names separated by "/", each of letters, digits, ".", "_", "-" or spaces, no ".."',
-  )
-  // A trailing slash would make "exports/" and "exports" two spellings of one place.
-  .transform((d) => d.replace(/\/+$/, ''));
+  );
 
 export const fileConfigSchema = z.object({
   directory: directorySchema.default('exports'),

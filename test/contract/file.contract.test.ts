@@ -1,34 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sampleRecords, unwritableRecord } from '../../connectors/file/fixtures/records.js';
 import { file } from '../../connectors/file/index.js';
-import {
-  createConnectorContext,
-  createMemoryLogger,
-  type DestinationRecord,
-} from '../../src/connector-kit/index.js';
+import { createConnectorContext, createMemoryLogger } from '../../src/connector-kit/index.js';
 import { createNodeFileStore } from '../../src/connector-kit/node-file-store.js';
 import { runConnectorContract } from './connector-contract.js';
-
-const records: DestinationRecord[] = [
-  {
-    profileId: 'prof_contract_1',
-    email: 'ada@example.com',
-    fields: { first_name: 'Ada', orders: 3, vip: true },
-  },
-  {
-    profileId: 'prof_contract_2',
-    email: 'grace@example.com',
-    fields: { first_name: 'Grace, "Amazing"', orders: 0 },
-  },
-  { profileId: 'prof_contract_3', fields: { first_name: null, vip: false } },
-];
-// Types promise scalars; runtime data from a mapping may not keep that promise.
-const badRecord = {
-  profileId: 'prof_contract_bad',
-  email: 'bad@example.com',
-  fields: { first_name: { nested: 'object' } },
-} as unknown as DestinationRecord;
 
 const context = async () =>
   createConnectorContext({
@@ -43,6 +20,6 @@ for (const format of ['jsonl', 'csv'] as const) {
     validConfig: { directory: 'exports/nightly', format, fileName: 'profiles' },
     invalidConfig: { input: { directory: '../outside', format }, path: 'directory' },
     context,
-    destination: { records, badRecord },
+    destination: { records: sampleRecords, badRecord: unwritableRecord },
   });
 }

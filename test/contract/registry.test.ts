@@ -34,4 +34,30 @@ describe('connector registry', () => {
     expect(getConnector('constructor')).toBeUndefined();
     expect(getConnector('__proto__')).toBeUndefined();
   });
+
+  it('connectors import only the kit, zod and their own folder', () => {
+    const kitDir = path.resolve(connectorsDir, '../src/connector-kit');
+    const offenders: string[] = [];
+    for (const folder of readdirSync(connectorsDir)) {
+      const folderPath = path.join(connectorsDir, folder);
+      if (!statSync(folderPath).isDirectory()) continue;
+      for (const entry of readdirSync(folderPath, { recursive: true, encoding: 'utf8' })) {
+        if (!entry.endsWith('.ts')) continue;
+        const filePath = path.join(folderPath, entry);
+        const source = readFileSync(filePath, 'utf8');
+        for (const [, specifier] of source.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+          if (specifier === undefined || specifier === 'zod') continue;
+          const target = specifier.startsWith('.')
+            ? path.resolve(path.dirname(filePath), specifier)
+            : specifier;
+          const inOwnFolder = target.startsWith(folderPath + path.sep);
+          // The Node file store is for the Node entry only; connectors must also load on Workers.
+          const inKit = target.startsWith(kitDir + path.sep) && !target.includes('node-file-store');
+          if (!inOwnFolder && !inKit)
+            offenders.push(`${path.relative(connectorsDir, filePath)} imports ${specifier}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
 });
