@@ -203,9 +203,7 @@ export const connectionRoutes = createRouter()
       },
       responses: {
         200: json(
-          z
-            .object({ records: z.array(z.record(z.string(), z.unknown())), truncated: z.boolean() })
-            .openapi('SourcePreview'),
+          z.object({ records: z.array(SourceRecordSchema), truncated: z.boolean() }).openapi('SourcePreview'),
           'The first records, as the source yields them',
         ),
         ...ADMIN_ERRORS,
