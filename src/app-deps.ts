@@ -16,6 +16,11 @@ export interface AppDeps {
   /** A connector context for one operation (Node adds a file store, Workers do not). */
   connectorContext(signal?: AbortSignal): ConnectorContext;
   settings: { maxBodyBytes: number; corsOrigins: string[] };
+  /**
+   * Most bound parameters one SQL statement may carry: D1 allows 100, SQLite 32,766. Bulk writes
+   * and IN-lists are chunked by it.
+   */
+  sqlParamLimit: number;
 }
 
 export interface Principal {

@@ -35,7 +35,9 @@ export function createApp(deps: AppDeps) {
       }),
     );
   }
-  app.use(
+  // Only methods with a body: on Node, checking a GET's body would build a full request object for nothing.
+  app.on(
+    ['POST', 'PUT', 'PATCH', 'DELETE'],
     '*',
     bodyLimit({
       maxSize: deps.settings.maxBodyBytes,

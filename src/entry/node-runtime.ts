@@ -66,6 +66,7 @@ export async function createNodeRuntime(
     now: () => new Date(),
     migrationStatus: () => migrationStatus(database.db, 'drizzle'),
     connectorContext: (signal) => createConnectorContext({ logger, files, signal }),
+    sqlParamLimit: 30_000,
     settings: { maxBodyBytes: env.ESP_HUB_MAX_BODY_BYTES, corsOrigins: env.ESP_HUB_CORS_ORIGINS },
   };
   return { deps, close: database.close };

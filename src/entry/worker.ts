@@ -39,14 +39,17 @@ async function buildRuntime(bindings: WorkerBindings): Promise<Runtime> {
     now: () => new Date(),
     migrationStatus: () => migrationStatus(db, 'd1'),
     connectorContext: (signal) => createConnectorContext({ logger, signal }),
+    sqlParamLimit: 100,
     settings: { maxBodyBytes: env.ESP_HUB_MAX_BODY_BYTES, corsOrigins: env.ESP_HUB_CORS_ORIGINS },
   };
   const ready = env.ESP_HUB_ADMIN_KEY
     ? bootstrapAdminKey(db, { presetKey: env.ESP_HUB_ADMIN_KEY, now: new Date() }).then(
         () => undefined,
         (error: unknown) => {
-          // Most likely the migrations were not applied yet; /readyz says so. Retry on the next isolate.
+          // Most likely the migrations were not applied yet; /readyz says so. Forget this runtime
+          // so the next request tries again instead of answering 401 until a restart.
           logger.error('could not register ESP_HUB_ADMIN_KEY', errorFields(error));
+          if (cached?.bindings === bindings) cached = undefined;
         },
       )
     : Promise.resolve();

@@ -1,7 +1,22 @@
 /** Prefixed, sortable-enough, unguessable ids: `prof_…`, `conn_…`, `run_…`. */
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
-export const ID_PREFIXES = ['conn', 'key', 'aud', 'prof', 'run', 'sync', 'seg'] as const;
+export const ID_PREFIXES = [
+  'conn',
+  'key',
+  'aud',
+  'prof',
+  'idn',
+  'evt',
+  'ord',
+  'mrg',
+  'rev',
+  'cfl',
+  'del',
+  'run',
+  'sync',
+  'seg',
+] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
 export function newId(prefix: IdPrefix): string {

@@ -48,6 +48,8 @@ export async function createTestApp(overrides: Partial<AppDeps['settings']> = {}
     now: () => new Date(),
     migrationStatus: () => migrationStatus(database.db, 'drizzle'),
     connectorContext: (signal) => createConnectorContext({ logger, files, signal }),
+    // D1's limit, so the Node tests exercise the same chunking the Worker needs.
+    sqlParamLimit: 100,
     settings: { maxBodyBytes: 64 * 1024, corsOrigins: [], ...overrides },
   };
   const app = createApp(deps);
