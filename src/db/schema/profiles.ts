@@ -1,0 +1,47 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * One row per customer. A merged profile keeps its row with `mergedInto` pointing at the survivor,
+ * so old ids keep resolving; an erased profile keeps a tombstone (`deletedAt`, no PII).
+ */
+export const profiles = sqliteTable(
+  'profiles',
+  {
+    id: text('id').primaryKey(),
+    mergedInto: text('merged_into'),
+    /** The winning value of each trait (see profile_traits for every source's value). */
+    traits: text('traits_json', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    /** Where each winning trait came from, so a new value can be judged without reading every source. */
+    traitSources: text('trait_sources_json', { mode: 'json' })
+      .$type<Record<string, { source: string; at: number }>>()
+      .notNull()
+      .default({}),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [
+    index('profiles_merged_into_idx').on(table.mergedInto),
+    index('profiles_updated_idx').on(table.updatedAt),
+  ],
+);
+
+/**
+ * Every source's value of every trait, with provenance. `originProfileId` is the profile the value
+ * arrived on, so an unmerge can hand it back.
+ */
+export const profileTraits = sqliteTable(
+  'profile_traits',
+  {
+    profileId: text('profile_id').notNull(),
+    originProfileId: text('origin_profile_id').notNull(),
+    key: text('key').notNull(),
+    source: text('source').notNull(),
+    value: text('value_json', { mode: 'json' }).$type<unknown>(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [
+    index('profile_traits_profile_idx').on(table.profileId, table.key),
+    uniqueIndex('profile_traits_origin_unique').on(table.originProfileId, table.key, table.source),
+  ],
+);

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/** Identifier types the deterministic graph knows; external ids are namespaced by source. */
+export const BASE_IDENTIFIER_TYPES = ['user_id', 'email', 'phone', 'anonymous_id'] as const;
+export type IdentifierType = (typeof BASE_IDENTIFIER_TYPES)[number] | `external:${string}`;
+
+/** `external:hubspot` → `external` for settings that apply to every external namespace. */
+export function identifierFamily(type: IdentifierType): (typeof BASE_IDENTIFIER_TYPES)[number] | 'external' {
+  return type.startsWith('external:') ? 'external' : (type as (typeof BASE_IDENTIFIER_TYPES)[number]);
+}
+
+const family = z.enum(['user_id', 'email', 'phone', 'anonymous_id', 'external']);
+
+export const identitySettingsSchema = z.object({
+  email: z
+    .object({
+      /** Gmail ignores dots in the local part; off by default because other providers do not. */
+      ignoreGmailDots: z.boolean().default(false),
+      /** `ann+news@x.com` → `ann@x.com`; off by default: some providers treat them as distinct. */
+      stripPlusTags: z.boolean().default(false),
+      gmailDomains: z.array(z.string()).default(['gmail.com', 'googlemail.com']),
+    })
+    .prefault({}),
+  phone: z
+    .object({
+      /** ISO 3166 region for numbers without a country code. */
+      defaultRegion: z.string().length(2).toUpperCase().default('US'),
+    })
+    .prefault({}),
+  /** Which identifier decides the surviving profile first when records join; earlier wins. */
+  priority: z.array(family).default(['user_id', 'external', 'email', 'phone', 'anonymous_id']),
+  /** Most identifiers of a family one profile may hold; a merge that would exceed it is not made. */
+  limits: z
+    .record(family, z.number().int().min(1))
+    .default({ user_id: 1, email: 5, phone: 5, anonymous_id: 1000, external: 1 }),
+  /** Values never used to join records (placeholders, shared test addresses). */
+  blocked: z
+    .object({
+      values: z
+        .array(z.string())
+        .default([
+          'null',
+          'undefined',
+          'none',
+          'n/a',
+          'na',
+          'anonymous',
+          'unknown',
+          'test@test.com',
+          'test@example.com',
+        ]),
+      patterns: z.array(z.string()).default(['^[0-]*$', '^\\+?0+$']),
+    })
+    .prefault({}),
+});
+export type IdentitySettings = z.output<typeof identitySettingsSchema>;
+
+export const DEFAULT_IDENTITY_SETTINGS: IdentitySettings = identitySettingsSchema.parse({});
+
+/** Blocked values compiled once per settings object. */
+export function isBlockedValue(settings: IdentitySettings, normalized: string): boolean {
+  const lower = normalized.toLowerCase();
+  if (settings.blocked.values.some((value) => value.toLowerCase() === lower)) return true;
+  return compiledPatterns(settings).some((pattern) => pattern.test(normalized));
+}
+
+const patternCache = new WeakMap<IdentitySettings, RegExp[]>();
+function compiledPatterns(settings: IdentitySettings): RegExp[] {
+  let compiled = patternCache.get(settings);
+  if (!compiled) {
+    compiled = settings.blocked.patterns.map((pattern) => new RegExp(pattern, 'i'));
+    patternCache.set(settings, compiled);
+  }
+  return compiled;
+}
+
+export function limitFor(settings: IdentitySettings, type: IdentifierType): number {
+  return settings.limits[identifierFamily(type)] ?? Number.POSITIVE_INFINITY;
+}
+
+export function priorityOf(settings: IdentitySettings, type: IdentifierType): number {
+  const index = settings.priority.indexOf(identifierFamily(type));
+  return index === -1 ? settings.priority.length : index;
+}

@@ -1,0 +1,279 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { AppDeps } from '../app-deps.js';
+import { atomic } from '../db/atomic.js';
+import { chunked } from '../db/chunk.js';
+import { consent, events, orderLines, orders, profileTraits } from '../db/schema/index.js';
+import { planResolution } from '../identity/deterministic/resolver.js';
+import { identityKey, type ResolutionInput } from '../identity/deterministic/types.js';
+import { normalizeIdentifiers } from '../identity/normalize.js';
+import { isBlockedValue } from '../identity/settings.js';
+import { newId } from '../lib/ids.js';
+import { loadSettings } from '../services/settings.js';
+import { type CommerceEffect, commerceEffects } from './commerce-effects.js';
+import { duplicateEventIndexes, storedOrders } from './dedupe.js';
+import { loadGraphSnapshot } from './graph-snapshot.js';
+import { applyEvent, emptyMetrics, type MetricEvent } from './metrics.js';
+import {
+  loadMetrics,
+  loadTraitStates,
+  metricsWrites,
+  recomputeProfiles,
+  traitWrites,
+} from './profile-state.js';
+import { resolutionWrites } from './resolution-writes.js';
+import { serialized } from './serialize.js';
+import { beats } from './trait-rules.js';
+import type { IngestRecord, IngestResult } from './types.js';
+
+/**
+ * The one entry point for everything that arrives about people: resolves identities, stores
+ * events, orders, traits and consent, and keeps metrics current, in one atomic batch. Results
+ * come back in input order. Batches are serialized per database (see serialize.ts).
+ */
+export function ingest(deps: AppDeps, records: IngestRecord[]): Promise<IngestResult[]> {
+  if (records.length === 0) return Promise.resolve([]);
+  return serialized(deps.db, () => ingestNow(deps, records));
+}
+
+async function ingestNow(deps: AppDeps, records: IngestRecord[]): Promise<IngestResult[]> {
+  const settings = await loadSettings(deps);
+  const now = deps.now();
+  const results: IngestResult[] = new Array(records.length);
+
+  const duplicates = await duplicateEventIndexes(deps, records);
+  const accepted: number[] = [];
+  const inputs: ResolutionInput[] = [];
+  records.forEach((record, index) => {
+    if (duplicates.has(index)) {
+      results[index] = { status: 'duplicate', messageId: record.event!.messageId };
+      return;
+    }
+    const identifiers = normalizeIdentifiers(record.identifiers, settings.identity);
+    if (!identifiers.some((identifier) => !isBlockedValue(settings.identity, identifier.value))) {
+      results[index] = {
+        status: 'unresolved',
+        reason: 'no usable identifier (all missing or blocked placeholder values)',
+      };
+      return;
+    }
+    accepted.push(index);
+    inputs.push({
+      identifiers,
+      source: record.source,
+      seenAt: record.observedAt,
+      reference: record.event?.messageId ?? record.reference,
+    });
+  });
+  if (accepted.length === 0) return results;
+
+  const snapshot = await loadGraphSnapshot(
+    deps,
+    inputs.flatMap((input) =>
+      input.identifiers.map((identifier) => identityKey(identifier.type, identifier.value)),
+    ),
+  );
+  const plan = planResolution(inputs, snapshot, settings.identity, () => newId('prof'));
+  const created = new Set(plan.newProfiles.map((profile) => profile.id));
+  // Survivors of merges are rebuilt from their rows after the write; incremental updates skip them.
+  const rebuild = new Set(plan.merges.map((merge) => merge.survivorId));
+
+  const effectsByRecord = new Map<number, CommerceEffect[]>();
+  const orderKeys: Array<{ source: string; externalOrderId: string }> = [];
+  for (const index of accepted) {
+    const event = records[index]!.event;
+    if (event?.type !== 'track') continue;
+    const effects = commerceEffects(event.name, event.properties);
+    effectsByRecord.set(index, effects);
+    for (const effect of effects) {
+      if (effect.kind === 'order' || effect.kind === 'order_status') {
+        orderKeys.push({ source: records[index]!.source, externalOrderId: effect.externalOrderId });
+      }
+    }
+  }
+  const knownOrders = await storedOrders(deps, orderKeys);
+
+  const profileIds = [...new Set(plan.profileIds)];
+  const storedProfileIds = profileIds.filter((id) => !created.has(id));
+  const traitStates = await loadTraitStates(deps, storedProfileIds);
+  const metricStates = await loadMetrics(deps, storedProfileIds);
+  for (const id of profileIds) {
+    if (!traitStates.has(id)) traitStates.set(id, { traits: {}, traitSources: {} });
+    if (!metricStates.has(id)) metricStates.set(id, emptyMetrics());
+  }
+
+  const writes: BatchItem<'sqlite'>[] = resolutionWrites(deps, plan, now, 'resolver');
+  const eventRows: Array<typeof events.$inferInsert> = [];
+  const orderRows: Array<typeof orders.$inferInsert> = [];
+  const lineRows: Array<typeof orderLines.$inferInsert> = [];
+  const traitRows = new Map<string, typeof profileTraits.$inferInsert>();
+  const consentRows = new Map<string, typeof consent.$inferInsert>();
+  const touchedTraits = new Set<string>();
+  const touchedMetrics = new Set<string>();
+  const metricEvents: Array<{ profileId: string; event: MetricEvent }> = [];
+
+  accepted.forEach((index, j) => {
+    const record = records[index]!;
+    const profileId = plan.profileIds[j]!;
+    const at = record.observedAt.getTime();
+
+    for (const [key, value] of Object.entries(record.traits ?? {})) {
+      if (value === undefined) continue;
+      const rowKey = `${profileId}\u0000${key}\u0000${record.source}`;
+      const previous = traitRows.get(rowKey);
+      if (!previous || (previous.updatedAt as Date).getTime() <= at) {
+        traitRows.set(rowKey, {
+          profileId,
+          originProfileId: profileId,
+          key,
+          source: record.source,
+          value,
+          updatedAt: record.observedAt,
+        });
+      }
+      const state = traitStates.get(profileId)!;
+      const current = state.traitSources[key];
+      if (value === null) {
+        // Clearing the winning source's value needs the other sources' values: rebuild.
+        if (current?.source === record.source) rebuild.add(profileId);
+      } else if (beats(settings.traits, key, { source: record.source, at }, current)) {
+        state.traits[key] = value;
+        state.traitSources[key] = { source: record.source, at };
+        touchedTraits.add(profileId);
+      }
+    }
+
+    for (const [channel, status] of Object.entries(record.consent ?? {})) {
+      const rowKey = `${profileId}\u0000${channel}`;
+      const previous = consentRows.get(rowKey);
+      if (previous && (previous.updatedAt as Date).getTime() > at) continue;
+      consentRows.set(rowKey, {
+        originProfileId: profileId,
+        profileId,
+        channel: channel as (typeof consent.$inferInsert)['channel'],
+        status: status!,
+        source: record.source,
+        updatedAt: record.observedAt,
+      });
+    }
+
+    const event = record.event;
+    if (!event) {
+      results[index] = { status: 'stored', profileId, created: created.has(profileId) };
+      return;
+    }
+    const eventId = newId('evt');
+    eventRows.push({
+      id: eventId,
+      profileId,
+      originProfileId: profileId,
+      source: record.source,
+      messageId: event.messageId,
+      type: event.type,
+      name: event.name ?? null,
+      properties: event.properties,
+      context: event.context ?? null,
+      occurredAt: record.observedAt,
+      receivedAt: now,
+    });
+    const effects = effectsByRecord.get(index) ?? [];
+    const newOrders: MetricEvent['newOrders'] = [];
+    for (const effect of effects) {
+      const orderKey = `${record.source}\u0000${'externalOrderId' in effect ? effect.externalOrderId : ''}`;
+      if (effect.kind === 'order' && !knownOrders.has(orderKey)) {
+        knownOrders.set(orderKey, profileId);
+        const orderId = newId('ord');
+        orderRows.push({
+          id: orderId,
+          source: record.source,
+          externalOrderId: effect.externalOrderId,
+          profileId,
+          originProfileId: profileId,
+          status: 'completed',
+          total: effect.total,
+          currency: effect.currency,
+          discount: effect.discount ?? null,
+          orderedAt: record.observedAt,
+          properties: event.properties,
+        });
+        effect.lines.forEach((line, lineNo) => {
+          lineRows.push({ orderId, lineNo, ...line });
+        });
+        newOrders.push({ total: effect.total, at });
+      } else if (effect.kind === 'order_status') {
+        writes.push(sqlOrderStatus(deps, record.source, effect.externalOrderId, effect.status));
+        const owner = knownOrders.get(orderKey);
+        if (owner) rebuild.add(owner);
+      }
+    }
+    metricEvents.push({
+      profileId,
+      event: { type: event.type, name: event.name ?? null, occurredAt: at, effects, newOrders },
+    });
+    touchedMetrics.add(profileId);
+    results[index] = { status: 'stored', profileId, eventId, created: created.has(profileId) };
+  });
+
+  metricEvents.sort((a, b) => a.event.occurredAt - b.event.occurredAt);
+  for (const { profileId, event } of metricEvents)
+    applyEvent(metricStates.get(profileId)!, event, settings.engagement);
+
+  const { db, sqlParamLimit } = deps;
+  for (const chunk of chunked(eventRows, sqlParamLimit, 11))
+    writes.push(db.insert(events).values(chunk).onConflictDoNothing());
+  for (const chunk of chunked(orderRows, sqlParamLimit, 11))
+    writes.push(db.insert(orders).values(chunk).onConflictDoNothing());
+  for (const chunk of chunked(lineRows, sqlParamLimit, 8))
+    writes.push(db.insert(orderLines).values(chunk).onConflictDoNothing());
+  for (const chunk of chunked([...traitRows.values()], sqlParamLimit, 6)) {
+    writes.push(
+      db
+        .insert(profileTraits)
+        .values(chunk)
+        .onConflictDoUpdate({
+          target: [profileTraits.originProfileId, profileTraits.key, profileTraits.source],
+          set: { value: sql`excluded.value_json`, updatedAt: sql`excluded.updated_at` },
+          setWhere: sql`excluded.updated_at >= ${profileTraits.updatedAt}`,
+        }),
+    );
+  }
+  for (const chunk of chunked([...consentRows.values()], sqlParamLimit, 6)) {
+    writes.push(
+      db
+        .insert(consent)
+        .values(chunk)
+        .onConflictDoUpdate({
+          target: [consent.originProfileId, consent.channel],
+          set: {
+            status: sql`excluded.status`,
+            source: sql`excluded.source`,
+            updatedAt: sql`excluded.updated_at`,
+          },
+          setWhere: sql`excluded.updated_at >= ${consent.updatedAt}`,
+        }),
+    );
+  }
+  const traitUpdates = new Map(
+    [...traitStates].filter(([id]) => (touchedTraits.has(id) || created.has(id)) && !rebuild.has(id)),
+  );
+  const metricUpdates = new Map(
+    [...metricStates].filter(([id]) => (touchedMetrics.has(id) || created.has(id)) && !rebuild.has(id)),
+  );
+  writes.push(...traitWrites(deps, traitUpdates, now), ...metricsWrites(deps, metricUpdates, now));
+
+  await atomic(db, writes);
+  if (rebuild.size > 0) await recomputeProfiles(deps, [...rebuild], settings);
+  return results;
+}
+
+function sqlOrderStatus(
+  deps: AppDeps,
+  source: string,
+  externalOrderId: string,
+  status: 'refunded' | 'cancelled',
+) {
+  return deps.db
+    .update(orders)
+    .set({ status })
+    .where(and(eq(orders.source, source), eq(orders.externalOrderId, externalOrderId)));
+}

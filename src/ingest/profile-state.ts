@@ -1,0 +1,200 @@
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { AppDeps } from '../app-deps.js';
+import { atomic } from '../db/atomic.js';
+import { chunked, selectInChunks } from '../db/chunk.js';
+import { events, orders, profileMetrics, profiles, profileTraits } from '../db/schema/index.js';
+import { commerceEffects } from './commerce-effects.js';
+import {
+  applyEvent,
+  applyOrders,
+  averageOrderValue,
+  cartValue,
+  type EngagementSettings,
+  emptyMetrics,
+  type MetricsState,
+} from './metrics.js';
+import { chooseWinners, type TraitSettings } from './trait-rules.js';
+
+export interface ProfileTraitsState {
+  traits: Record<string, unknown>;
+  traitSources: Record<string, { source: string; at: number }>;
+}
+
+export async function loadTraitStates(
+  deps: AppDeps,
+  ids: string[],
+): Promise<Map<string, ProfileTraitsState>> {
+  const rows = await selectInChunks(ids, deps.sqlParamLimit, (chunk) =>
+    deps.db
+      .select({ id: profiles.id, traits: profiles.traits, traitSources: profiles.traitSources })
+      .from(profiles)
+      .where(inArray(profiles.id, chunk)),
+  );
+  return new Map(
+    rows.map((row) => [row.id, { traits: { ...row.traits }, traitSources: { ...row.traitSources } }]),
+  );
+}
+
+const time = (d: Date | null) => (d ? d.getTime() : null);
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+export async function loadMetrics(deps: AppDeps, ids: string[]): Promise<Map<string, MetricsState>> {
+  const rows = await selectInChunks(ids, deps.sqlParamLimit, (chunk) =>
+    deps.db.select().from(profileMetrics).where(inArray(profileMetrics.profileId, chunk)),
+  );
+  return new Map(
+    rows.map((row) => [
+      row.profileId,
+      {
+        orderCount: row.orderCount,
+        totalSpent: row.totalSpent,
+        firstOrderAt: time(row.firstOrderAt),
+        lastOrderAt: time(row.lastOrderAt),
+        engagementScore: row.engagementScore,
+        engagementAt: time(row.engagementAt),
+        lastViewedProductId: row.lastViewedProductId,
+        lastViewedCategory: row.lastViewedCategory,
+        lastViewedAt: time(row.lastViewedAt),
+        cart: row.cart,
+        cartUpdatedAt: time(row.cartUpdatedAt),
+        eventCount: row.eventCount,
+        lastEventAt: time(row.lastEventAt),
+      },
+    ]),
+  );
+}
+
+function metricsRow(profileId: string, m: MetricsState, now: Date) {
+  return {
+    profileId,
+    orderCount: m.orderCount,
+    totalSpent: m.totalSpent,
+    averageOrderValue: averageOrderValue(m),
+    firstOrderAt: date(m.firstOrderAt),
+    lastOrderAt: date(m.lastOrderAt),
+    engagementScore: m.engagementScore,
+    engagementAt: date(m.engagementAt),
+    lastViewedProductId: m.lastViewedProductId,
+    lastViewedCategory: m.lastViewedCategory,
+    lastViewedAt: date(m.lastViewedAt),
+    cart: m.cart,
+    cartValue: cartValue(m.cart),
+    cartUpdatedAt: date(m.cartUpdatedAt),
+    eventCount: m.eventCount,
+    lastEventAt: date(m.lastEventAt),
+    updatedAt: now,
+  };
+}
+
+const METRIC_COLUMNS = 17;
+
+/** Upserts whole metrics rows (the caller computed them from the previous row). */
+export function metricsWrites(
+  deps: AppDeps,
+  states: Map<string, MetricsState>,
+  now: Date,
+): BatchItem<'sqlite'>[] {
+  const rows = [...states].map(([id, m]) => metricsRow(id, m, now));
+  const excluded = (column: string) => sql.raw(`excluded.${column}`);
+  return chunked(rows, deps.sqlParamLimit, METRIC_COLUMNS).map((chunk) =>
+    deps.db
+      .insert(profileMetrics)
+      .values(chunk)
+      .onConflictDoUpdate({
+        target: profileMetrics.profileId,
+        set: {
+          orderCount: excluded('order_count'),
+          totalSpent: excluded('total_spent'),
+          averageOrderValue: excluded('average_order_value'),
+          firstOrderAt: excluded('first_order_at'),
+          lastOrderAt: excluded('last_order_at'),
+          engagementScore: excluded('engagement_score'),
+          engagementAt: excluded('engagement_at'),
+          lastViewedProductId: excluded('last_viewed_product_id'),
+          lastViewedCategory: excluded('last_viewed_category'),
+          lastViewedAt: excluded('last_viewed_at'),
+          cart: excluded('cart_json'),
+          cartValue: excluded('cart_value'),
+          cartUpdatedAt: excluded('cart_updated_at'),
+          eventCount: excluded('event_count'),
+          lastEventAt: excluded('last_event_at'),
+          updatedAt: excluded('updated_at'),
+        },
+      }),
+  );
+}
+
+export function traitWrites(
+  deps: AppDeps,
+  states: Map<string, ProfileTraitsState>,
+  now: Date,
+): BatchItem<'sqlite'>[] {
+  return [...states].map(([id, state]) =>
+    deps.db
+      .update(profiles)
+      .set({ traits: state.traits, traitSources: state.traitSources, updatedAt: now })
+      .where(eq(profiles.id, id)),
+  );
+}
+
+/**
+ * Rebuilds a profile's winning traits and its metrics from its stored rows. Used after merges,
+ * unmerges, refunds and cleared traits, where an incremental update cannot be right.
+ */
+export async function recomputeProfiles(
+  deps: AppDeps,
+  ids: string[],
+  settings: { traits: TraitSettings; engagement: EngagementSettings },
+): Promise<void> {
+  const now = deps.now();
+  for (const id of new Set(ids)) {
+    const traitRows = await deps.db.select().from(profileTraits).where(eq(profileTraits.profileId, id));
+    const winners = chooseWinners(
+      settings.traits,
+      traitRows.map((row) => ({
+        key: row.key,
+        source: row.source,
+        at: row.updatedAt.getTime(),
+        value: row.value,
+      })),
+    );
+    const metrics = emptyMetrics();
+    const eventRows = await deps.db
+      .select({
+        type: events.type,
+        name: events.name,
+        properties: events.properties,
+        occurredAt: events.occurredAt,
+      })
+      .from(events)
+      .where(eq(events.profileId, id))
+      .orderBy(asc(events.occurredAt));
+    for (const event of eventRows) {
+      applyEvent(
+        metrics,
+        {
+          type: event.type,
+          name: event.name,
+          occurredAt: event.occurredAt.getTime(),
+          effects: commerceEffects(event.name, event.properties),
+          newOrders: [],
+        },
+        settings.engagement,
+      );
+    }
+    const orderRows = await deps.db
+      .select({ total: orders.total, orderedAt: orders.orderedAt, status: orders.status })
+      .from(orders)
+      .where(eq(orders.profileId, id));
+    applyOrders(
+      metrics,
+      orderRows.map((row) => ({ total: row.total, at: row.orderedAt.getTime(), status: row.status })),
+    );
+    const writes = [
+      ...traitWrites(deps, new Map([[id, { traits: winners.traits, traitSources: winners.sources }]]), now),
+      ...metricsWrites(deps, new Map([[id, metrics]]), now),
+    ];
+    await atomic(deps.db, writes);
+  }
+}

@@ -1,0 +1,88 @@
+import { and, inArray, lt } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { AppDeps } from '../app-deps.js';
+import { chunked } from '../db/chunk.js';
+import { identities, identityConflicts, merges, profiles } from '../db/schema/index.js';
+import type { ResolutionPlan } from '../identity/deterministic/types.js';
+import { mergeStatements } from '../identity/merge-statements.js';
+import { newId } from '../lib/ids.js';
+
+/** The statements that store a resolution plan; the caller runs them in its atomic batch. */
+export function resolutionWrites(
+  deps: AppDeps,
+  plan: ResolutionPlan,
+  now: Date,
+  actor: string,
+): BatchItem<'sqlite'>[] {
+  const { db, sqlParamLimit } = deps;
+  const out: BatchItem<'sqlite'>[] = [];
+
+  const profileRows = plan.newProfiles.map((p) => ({ id: p.id, createdAt: p.createdAt, updatedAt: now }));
+  for (const chunk of chunked(profileRows, sqlParamLimit, 7)) out.push(db.insert(profiles).values(chunk));
+
+  const identityRows = plan.newIdentities.map((identity) => ({
+    id: newId('idn'),
+    profileId: identity.profileId,
+    originProfileId: identity.profileId,
+    key: identity.key,
+    type: identity.type,
+    value: identity.value,
+    rawValue: identity.rawValue,
+    valid: identity.valid,
+    source: identity.source,
+    firstSeenAt: identity.seenAt,
+    lastSeenAt: identity.seenAt,
+  }));
+  for (const chunk of chunked(identityRows, sqlParamLimit, 11)) {
+    out.push(db.insert(identities).values(chunk).onConflictDoNothing());
+  }
+
+  // One statement per distinct time: historical imports keep accurate last-seen times.
+  const keysBySeen = new Map<number, string[]>();
+  for (const [key, seenAt] of plan.seen) {
+    const list = keysBySeen.get(seenAt.getTime()) ?? [];
+    list.push(key);
+    keysBySeen.set(seenAt.getTime(), list);
+  }
+  for (const [seenAt, keys] of keysBySeen) {
+    for (const chunk of chunked(keys, sqlParamLimit, 1, 2)) {
+      out.push(
+        db
+          .update(identities)
+          .set({ lastSeenAt: new Date(seenAt) })
+          .where(and(inArray(identities.key, chunk), lt(identities.lastSeenAt, new Date(seenAt)))),
+      );
+    }
+  }
+
+  for (const merge of plan.merges) {
+    out.push(...mergeStatements(db, merge.survivorId, merge.mergedId, now));
+    out.push(
+      db.insert(merges).values({
+        id: newId('mrg'),
+        survivorId: merge.survivorId,
+        mergedId: merge.mergedId,
+        method: 'deterministic',
+        evidence: { ...merge.evidence },
+        actor,
+        createdAt: now,
+      }),
+    );
+  }
+
+  const conflictRows = plan.conflicts.map((conflict) => ({
+    id: newId('cfl'),
+    ...conflict,
+    fingerprint: [
+      conflict.kind,
+      conflict.profileIds.join(','),
+      conflict.identifierType,
+      conflict.identifierValue,
+    ].join('|'),
+    createdAt: now,
+  }));
+  for (const chunk of chunked(conflictRows, sqlParamLimit, 9)) {
+    out.push(db.insert(identityConflicts).values(chunk).onConflictDoNothing());
+  }
+  return out;
+}
