@@ -17,13 +17,30 @@ export function forgetCachedKeys(): void {
   cache.clear();
 }
 
+/**
+ * `Bearer <key>`, `X-Api-Key: <key>`, or HTTP Basic with the key as the user name and an empty
+ * password: the way Segment libraries send their write key, so they work by changing only the host.
+ */
 function presentedKey(c: Context<AppEnv>): string | undefined {
   const authorization = c.req.header('authorization');
   if (authorization) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    return match?.[1];
+    const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (bearer) return bearer[1];
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
+    if (basic) return basicUser(basic[1]!);
+    return undefined;
   }
   return c.req.header('x-api-key') ?? undefined;
+}
+
+function basicUser(encoded: string): string | undefined {
+  try {
+    const decoded = atob(encoded);
+    const user = decoded.slice(0, decoded.includes(':') ? decoded.indexOf(':') : undefined);
+    return user || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function resolvePrincipal(c: Context<AppEnv>, key: string): Promise<Principal | null> {
@@ -45,7 +62,11 @@ async function resolvePrincipal(c: Context<AppEnv>, key: string): Promise<Princi
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = presentedKey(c);
-    if (!key) throw new AppError('unauthorized', 'missing API key: send `Authorization: Bearer <key>`');
+    if (!key)
+      throw new AppError(
+        'unauthorized',
+        'missing API key: send `Authorization: Bearer <key>` (or Basic with the key as user name)',
+      );
     const principal = await resolvePrincipal(c, key);
     if (!principal) throw new AppError('unauthorized', 'invalid or revoked API key');
     if (!roleCan(principal.role, permission)) {

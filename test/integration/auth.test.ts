@@ -83,3 +83,26 @@ describe('roles', () => {
     if (status === 403) expect((await res.json()).error.message).toContain(role);
   });
 });
+
+describe('HTTP Basic (Segment write keys)', () => {
+  it('accepts the key as the Basic user name with an empty password', async () => {
+    const res = await t.call('GET', '/v1/admin/connections', {
+      key: null,
+      headers: { authorization: `Basic ${btoa(`${t.adminKey}:`)}` },
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('rejects Basic credentials that are not a key', async () => {
+    const res = await t.call('GET', '/v1/admin/connections', {
+      key: null,
+      headers: { authorization: `Basic ${btoa('nobody:')}` },
+    });
+    expect(res.status).toBe(401);
+    const garbage = await t.call('GET', '/v1/admin/connections', {
+      key: null,
+      headers: { authorization: 'Basic !!!' },
+    });
+    expect(garbage.status).toBe(401);
+  });
+});
