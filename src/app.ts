@@ -11,6 +11,8 @@ import { apiKeyRoutes } from './routes/admin-api-keys.js';
 import { auditRoutes } from './routes/admin-audit.js';
 import { connectionRoutes } from './routes/admin-connections.js';
 import { connectorRoutes } from './routes/admin-connectors.js';
+import { identityRoutes } from './routes/admin-identity.js';
+import { settingsRoutes } from './routes/admin-settings.js';
 import { healthRoutes } from './routes/health.js';
 
 export const API_VERSION = '0.1.0';
@@ -55,6 +57,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', connectionRoutes);
   app.route('/', apiKeyRoutes);
   app.route('/', auditRoutes);
+  app.route('/', identityRoutes);
+  app.route('/', settingsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

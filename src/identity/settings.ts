@@ -31,8 +31,14 @@ export const identitySettingsSchema = z.object({
   priority: z.array(family).default(['user_id', 'external', 'email', 'phone', 'anonymous_id']),
   /** Most identifiers of a family one profile may hold; a merge that would exceed it is not made. */
   limits: z
-    .record(family, z.number().int().min(1))
-    .default({ user_id: 1, email: 5, phone: 5, anonymous_id: 1000, external: 1 }),
+    .object({
+      user_id: z.number().int().min(1).default(1),
+      email: z.number().int().min(1).default(5),
+      phone: z.number().int().min(1).default(5),
+      anonymous_id: z.number().int().min(1).default(1000),
+      external: z.number().int().min(1).default(1),
+    })
+    .prefault({}),
   /** Values never used to join records (placeholders, shared test addresses). */
   blocked: z
     .object({
@@ -75,7 +81,7 @@ function compiledPatterns(settings: IdentitySettings): RegExp[] {
 }
 
 export function limitFor(settings: IdentitySettings, type: IdentifierType): number {
-  return settings.limits[identifierFamily(type)] ?? Number.POSITIVE_INFINITY;
+  return settings.limits[identifierFamily(type)];
 }
 
 export function priorityOf(settings: IdentitySettings, type: IdentifierType): number {

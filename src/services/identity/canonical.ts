@@ -1,0 +1,20 @@
+import { inArray } from 'drizzle-orm';
+import type { AppDeps } from '../../app-deps.js';
+import { profiles } from '../../db/schema/index.js';
+import { AppError } from '../../http/errors.js';
+
+/** The live profile an id stands for: itself, or the survivor it was merged into. */
+export async function canonicalProfileIds(deps: AppDeps, ids: string[]): Promise<Map<string, string>> {
+  const rows = await deps.db
+    .select({ id: profiles.id, mergedInto: profiles.mergedInto })
+    .from(profiles)
+    .where(inArray(profiles.id, ids));
+  // Merges flatten chains (merged profiles point straight at the survivor), so one hop suffices.
+  return new Map(rows.map((row) => [row.id, row.mergedInto ?? row.id]));
+}
+
+export async function requireCanonical(deps: AppDeps, id: string, field = 'profile'): Promise<string> {
+  const canonical = (await canonicalProfileIds(deps, [id])).get(id);
+  if (!canonical) throw new AppError('not_found', `${field} ${id} does not exist`);
+  return canonical;
+}
