@@ -1,8 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
 import type { AppDeps } from '../app-deps.js';
-import { atomic } from '../db/atomic.js';
-import { chunked } from '../db/chunk.js';
+import { atomic, type Statement } from '../db/atomic.js';
+import { bulkInsert } from '../db/bulk.js';
 import { consent, events, orderLines, orders, profileTraits } from '../db/schema/index.js';
 import { planResolution } from '../identity/deterministic/resolver.js';
 import { identityKey, type ResolutionInput } from '../identity/deterministic/types.js';
@@ -102,7 +101,8 @@ async function ingestNow(deps: AppDeps, records: IngestRecord[]): Promise<Ingest
     if (!metricStates.has(id)) metricStates.set(id, emptyMetrics());
   }
 
-  const writes: BatchItem<'sqlite'>[] = resolutionWrites(deps, plan, now, 'resolver');
+  // Statements that depend on the resolution plan only; the plan's own writes go first below.
+  const writes: Statement[] = [];
   const eventRows: Array<typeof events.$inferInsert> = [];
   const orderRows: Array<typeof orders.$inferInsert> = [];
   const lineRows: Array<typeof orderLines.$inferInsert> = [];
@@ -219,49 +219,37 @@ async function ingestNow(deps: AppDeps, records: IngestRecord[]): Promise<Ingest
     applyEvent(metricStates.get(profileId)!, event, settings.engagement);
 
   const { db, sqlParamLimit } = deps;
-  for (const chunk of chunked(eventRows, sqlParamLimit, 11))
-    writes.push(db.insert(events).values(chunk).onConflictDoNothing());
-  for (const chunk of chunked(orderRows, sqlParamLimit, 11))
-    writes.push(db.insert(orders).values(chunk).onConflictDoNothing());
-  for (const chunk of chunked(lineRows, sqlParamLimit, 8))
-    writes.push(db.insert(orderLines).values(chunk).onConflictDoNothing());
-  for (const chunk of chunked([...traitRows.values()], sqlParamLimit, 6)) {
-    writes.push(
-      db
-        .insert(profileTraits)
-        .values(chunk)
-        .onConflictDoUpdate({
-          target: [profileTraits.originProfileId, profileTraits.key, profileTraits.source],
-          set: { value: sql`excluded.value_json`, updatedAt: sql`excluded.updated_at` },
-          setWhere: sql`excluded.updated_at >= ${profileTraits.updatedAt}`,
-        }),
-    );
-  }
-  for (const chunk of chunked([...consentRows.values()], sqlParamLimit, 6)) {
-    writes.push(
-      db
-        .insert(consent)
-        .values(chunk)
-        .onConflictDoUpdate({
-          target: [consent.originProfileId, consent.channel],
-          set: {
-            status: sql`excluded.status`,
-            source: sql`excluded.source`,
-            updatedAt: sql`excluded.updated_at`,
-          },
-          setWhere: sql`excluded.updated_at >= ${consent.updatedAt}`,
-        }),
-    );
-  }
+  writes.push(
+    ...bulkInsert(events, eventRows, sqlParamLimit, 'on conflict do nothing'),
+    ...bulkInsert(orders, orderRows, sqlParamLimit, 'on conflict do nothing'),
+    ...bulkInsert(orderLines, lineRows, sqlParamLimit, 'on conflict do nothing'),
+    // A value older than the one stored for the same source does not overwrite it.
+    ...bulkInsert(
+      profileTraits,
+      [...traitRows.values()],
+      sqlParamLimit,
+      'on conflict (origin_profile_id, key, source) do update set value_json = excluded.value_json, ' +
+        'updated_at = excluded.updated_at where excluded.updated_at >= profile_traits.updated_at',
+    ),
+    ...bulkInsert(
+      consent,
+      [...consentRows.values()],
+      sqlParamLimit,
+      'on conflict (origin_profile_id, channel) do update set status = excluded.status, source = excluded.source, ' +
+        'updated_at = excluded.updated_at where excluded.updated_at >= consent.updated_at',
+    ),
+  );
+  // New profiles are inserted with their traits; only stored ones need an update.
   const traitUpdates = new Map(
-    [...traitStates].filter(([id]) => (touchedTraits.has(id) || created.has(id)) && !rebuild.has(id)),
+    [...traitStates].filter(([id]) => touchedTraits.has(id) && !created.has(id) && !rebuild.has(id)),
   );
   const metricUpdates = new Map(
-    [...metricStates].filter(([id]) => (touchedMetrics.has(id) || created.has(id)) && !rebuild.has(id)),
+    // A profile with no event yet has no metrics row: readers treat a missing row as empty.
+    [...metricStates].filter(([id]) => touchedMetrics.has(id) && !rebuild.has(id)),
   );
   writes.push(...traitWrites(deps, traitUpdates, now), ...metricsWrites(deps, metricUpdates, now));
 
-  await atomic(db, writes);
+  await atomic(db, [...resolutionWrites(deps, plan, now, 'resolver', traitStates), ...writes]);
   if (rebuild.size > 0) await recomputeProfiles(deps, [...rebuild], settings);
   return results;
 }

@@ -1,8 +1,8 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
-import { atomic } from '../db/atomic.js';
-import { chunked, selectInChunks } from '../db/chunk.js';
+import { atomic, type Statement } from '../db/atomic.js';
+import { bulkInsert } from '../db/bulk.js';
+import { selectInChunks } from '../db/chunk.js';
 import { events, orders, profileMetrics, profiles, profileTraits } from '../db/schema/index.js';
 import { commerceEffects } from './commerce-effects.js';
 import {
@@ -87,49 +87,40 @@ function metricsRow(profileId: string, m: MetricsState, now: Date) {
   };
 }
 
-const METRIC_COLUMNS = 17;
+const METRIC_UPSERT =
+  'on conflict (profile_id) do update set ' +
+  [
+    'order_count',
+    'total_spent',
+    'average_order_value',
+    'first_order_at',
+    'last_order_at',
+    'engagement_score',
+    'engagement_at',
+    'last_viewed_product_id',
+    'last_viewed_category',
+    'last_viewed_at',
+    'cart_json',
+    'cart_value',
+    'cart_updated_at',
+    'event_count',
+    'last_event_at',
+    'updated_at',
+  ]
+    .map((column) => `${column} = excluded.${column}`)
+    .join(', ');
 
 /** Upserts whole metrics rows (the caller computed them from the previous row). */
-export function metricsWrites(
-  deps: AppDeps,
-  states: Map<string, MetricsState>,
-  now: Date,
-): BatchItem<'sqlite'>[] {
+export function metricsWrites(deps: AppDeps, states: Map<string, MetricsState>, now: Date): Statement[] {
   const rows = [...states].map(([id, m]) => metricsRow(id, m, now));
-  const excluded = (column: string) => sql.raw(`excluded.${column}`);
-  return chunked(rows, deps.sqlParamLimit, METRIC_COLUMNS).map((chunk) =>
-    deps.db
-      .insert(profileMetrics)
-      .values(chunk)
-      .onConflictDoUpdate({
-        target: profileMetrics.profileId,
-        set: {
-          orderCount: excluded('order_count'),
-          totalSpent: excluded('total_spent'),
-          averageOrderValue: excluded('average_order_value'),
-          firstOrderAt: excluded('first_order_at'),
-          lastOrderAt: excluded('last_order_at'),
-          engagementScore: excluded('engagement_score'),
-          engagementAt: excluded('engagement_at'),
-          lastViewedProductId: excluded('last_viewed_product_id'),
-          lastViewedCategory: excluded('last_viewed_category'),
-          lastViewedAt: excluded('last_viewed_at'),
-          cart: excluded('cart_json'),
-          cartValue: excluded('cart_value'),
-          cartUpdatedAt: excluded('cart_updated_at'),
-          eventCount: excluded('event_count'),
-          lastEventAt: excluded('last_event_at'),
-          updatedAt: excluded('updated_at'),
-        },
-      }),
-  );
+  return bulkInsert(profileMetrics, rows, deps.sqlParamLimit, METRIC_UPSERT);
 }
 
 export function traitWrites(
   deps: AppDeps,
   states: Map<string, ProfileTraitsState>,
   now: Date,
-): BatchItem<'sqlite'>[] {
+): Statement[] {
   return [...states].map(([id, state]) =>
     deps.db
       .update(profiles)

@@ -1,11 +1,13 @@
 import { and, inArray, lt } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
 import type { AppDeps } from '../app-deps.js';
+import type { Statement } from '../db/atomic.js';
+import { bulkInsert } from '../db/bulk.js';
 import { chunked } from '../db/chunk.js';
 import { identities, identityConflicts, merges, profiles } from '../db/schema/index.js';
 import type { ResolutionPlan } from '../identity/deterministic/types.js';
 import { mergeStatements } from '../identity/merge-statements.js';
 import { newId } from '../lib/ids.js';
+import type { ProfileTraitsState } from './profile-state.js';
 
 /** The statements that store a resolution plan; the caller runs them in its atomic batch. */
 export function resolutionWrites(
@@ -13,12 +15,20 @@ export function resolutionWrites(
   plan: ResolutionPlan,
   now: Date,
   actor: string,
-): BatchItem<'sqlite'>[] {
+  traits: ReadonlyMap<string, ProfileTraitsState>,
+): Statement[] {
   const { db, sqlParamLimit } = deps;
-  const out: BatchItem<'sqlite'>[] = [];
+  const out: Statement[] = [];
 
-  const profileRows = plan.newProfiles.map((p) => ({ id: p.id, createdAt: p.createdAt, updatedAt: now }));
-  for (const chunk of chunked(profileRows, sqlParamLimit, 7)) out.push(db.insert(profiles).values(chunk));
+  // New profiles are born with their winning traits: no insert-then-update.
+  const profileRows = plan.newProfiles.map((p) => ({
+    id: p.id,
+    traits: traits.get(p.id)?.traits ?? {},
+    traitSources: traits.get(p.id)?.traitSources ?? {},
+    createdAt: p.createdAt,
+    updatedAt: now,
+  }));
+  out.push(...bulkInsert(profiles, profileRows, sqlParamLimit));
 
   const identityRows = plan.newIdentities.map((identity) => ({
     id: newId('idn'),
@@ -33,9 +43,7 @@ export function resolutionWrites(
     firstSeenAt: identity.seenAt,
     lastSeenAt: identity.seenAt,
   }));
-  for (const chunk of chunked(identityRows, sqlParamLimit, 11)) {
-    out.push(db.insert(identities).values(chunk).onConflictDoNothing());
-  }
+  out.push(...bulkInsert(identities, identityRows, sqlParamLimit, 'on conflict do nothing'));
 
   // One statement per distinct time: historical imports keep accurate last-seen times.
   const keysBySeen = new Map<number, string[]>();
