@@ -12,6 +12,7 @@ import { auditRoutes } from './routes/admin-audit.js';
 import { connectionRoutes } from './routes/admin-connections.js';
 import { connectorRoutes } from './routes/admin-connectors.js';
 import { identityRoutes } from './routes/admin-identity.js';
+import { identityJobRoutes } from './routes/admin-identity-jobs.js';
 import { settingsRoutes } from './routes/admin-settings.js';
 import { healthRoutes } from './routes/health.js';
 
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', apiKeyRoutes);
   app.route('/', auditRoutes);
   app.route('/', identityRoutes);
+  app.route('/', identityJobRoutes);
   app.route('/', settingsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -60,19 +60,30 @@ async function resolvePrincipal(c: Context<AppEnv>, key: string): Promise<Princi
 
 /** Authenticates the request and checks that the key's role grants `permission`. */
 export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
+  return requireAnyPermission(permission);
+}
+
+/**
+ * For routes more than one kind of key may call (e.g. catalog writes from an ingest key or an
+ * admin): the key's role must grant at least one of `permissions`.
+ */
+export function requireAnyPermission(
+  ...permissions: [Permission, ...Permission[]]
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = presentedKey(c);
-    if (!key)
+    if (!key) {
       throw new AppError(
         'unauthorized',
         'missing API key: send `Authorization: Bearer <key>` (or Basic with the key as user name)',
       );
+    }
     const principal = await resolvePrincipal(c, key);
     if (!principal) throw new AppError('unauthorized', 'invalid or revoked API key');
-    if (!roleCan(principal.role, permission)) {
+    if (!permissions.some((permission) => roleCan(principal.role, permission))) {
       throw new AppError(
         'forbidden',
-        `a key with role '${principal.role}' may not do this (needs ${permission})`,
+        `a key with role '${principal.role}' may not do this (needs ${permissions.join(' or ')})`,
       );
     }
     c.set('principal', principal);

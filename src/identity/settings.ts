@@ -39,6 +39,20 @@ export const identitySettingsSchema = z.object({
       external: z.number().int().min(1).default(1),
     })
     .prefault({}),
+  /** Probabilistic matching of profiles that share no identifier (Fellegi-Sunter, see identity/probabilistic). */
+  probabilistic: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** Match each new or changed profile against stored ones as it arrives (needs a trained model). */
+      incremental: z.boolean().default(true),
+      /** Person fields (names, birthday, address…) a profile needs before it is worth matching. */
+      minPersonFields: z.number().int().min(1).default(2),
+      /** At or above `merge`: merged; between `review` and `merge`: queued for review. */
+      thresholds: z
+        .object({ merge: z.number().gt(0).lt(1).default(0.99), review: z.number().gt(0).lt(1).default(0.8) })
+        .prefault({}),
+    })
+    .prefault({}),
   /** Values never used to join records (placeholders, shared test addresses). */
   blocked: z
     .object({

@@ -8,6 +8,7 @@ import { identityKey, type ResolutionInput } from '../identity/deterministic/typ
 import { normalizeIdentifiers } from '../identity/normalize.js';
 import { isBlockedValue } from '../identity/settings.js';
 import { newId } from '../lib/ids.js';
+import { matchProfiles } from '../services/identity/probabilistic.js';
 import { loadSettings } from '../services/settings.js';
 import { type CommerceEffect, commerceEffects } from './commerce-effects.js';
 import { duplicateEventIndexes, storedOrders } from './dedupe.js';
@@ -251,6 +252,9 @@ async function ingestNow(deps: AppDeps, records: IngestRecord[]): Promise<Ingest
 
   await atomic(db, [...resolutionWrites(deps, plan, now, 'resolver', traitStates), ...writes]);
   if (rebuild.size > 0) await recomputeProfiles(deps, [...rebuild], settings);
+  // Records that shared no identifier may still be a known person: match new and changed profiles.
+  const changed = [...new Set([...created, ...touchedTraits])];
+  if (changed.length > 0 && settings.identity.probabilistic.enabled) await matchProfiles(deps, changed);
   return results;
 }
 

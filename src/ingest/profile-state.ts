@@ -116,11 +116,7 @@ export function metricsWrites(deps: AppDeps, states: Map<string, MetricsState>, 
   return bulkInsert(profileMetrics, rows, deps.sqlParamLimit, METRIC_UPSERT);
 }
 
-export function traitWrites(
-  deps: AppDeps,
-  states: Map<string, ProfileTraitsState>,
-  now: Date,
-): Statement[] {
+export function traitWrites(deps: AppDeps, states: Map<string, ProfileTraitsState>, now: Date): Statement[] {
   return [...states].map(([id, state]) =>
     deps.db
       .update(profiles)

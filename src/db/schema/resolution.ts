@@ -106,3 +106,16 @@ export const settings = sqliteTable('settings', {
   value: text('value_json', { mode: 'json' }).$type<unknown>().notNull(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 });
+
+/**
+ * Blocking keys of every live profile under the current linkage model: a new profile is compared
+ * only with the profiles it shares a key with. Rebuilt by the full probabilistic pass.
+ */
+export const profileMatchKeys = sqliteTable(
+  'profile_match_keys',
+  {
+    key: text('key').notNull(),
+    profileId: text('profile_id').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.key, table.profileId] }), index('profile_match_keys_profile_idx').on(table.profileId)],
+);

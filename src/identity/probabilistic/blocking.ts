@@ -131,3 +131,26 @@ export function generateCandidatePairs(
   const skippedBlocks = skipped.reduce((sum, set) => sum + set.size, 0);
   return { left, right, count: pairs.count, perRule, skippedBlocks };
 }
+
+/**
+ * Every complete blocking key of one record, as `rule index` + separator + key: what an index of
+ * stored profiles is searched by, so a new record is compared with the profiles it shares a block
+ * with instead of all of them.
+ */
+export function recordBlockingKeys(
+  prepared: PreparedRecords,
+  rules: readonly BlockingRule[],
+  record: number,
+): string[] {
+  const keys: string[] = [];
+  rules.forEach((rule, ruleIndex) => {
+    let key = String(ruleIndex);
+    for (const part of rule.keys) {
+      const value = keyPart(prepared, part, record);
+      if (value === null) return;
+      key += KEY_SEPARATOR + value;
+    }
+    keys.push(key);
+  });
+  return keys;
+}

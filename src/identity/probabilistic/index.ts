@@ -1,4 +1,9 @@
-export { blockingKeyIds, type CandidatePairs, generateCandidatePairs } from './blocking.js';
+export {
+  blockingKeyIds,
+  type CandidatePairs,
+  generateCandidatePairs,
+  recordBlockingKeys,
+} from './blocking.js';
 export { clusterMembers, connectedComponents } from './cluster.js';
 export {
   compareAll,
