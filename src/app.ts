@@ -15,6 +15,7 @@ import { identityRoutes } from './routes/admin-identity.js';
 import { identityJobRoutes } from './routes/admin-identity-jobs.js';
 import { settingsRoutes } from './routes/admin-settings.js';
 import { healthRoutes } from './routes/health.js';
+import { profileRoutes } from './routes/profiles.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', auditRoutes);
   app.route('/', identityRoutes);
   app.route('/', identityJobRoutes);
+  app.route('/', profileRoutes);
   app.route('/', settingsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

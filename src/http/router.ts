@@ -35,7 +35,7 @@ export const ErrorResponseSchema = z
   })
   .openapi('Error');
 
-export const errorResponses = (...statuses: Array<400 | 401 | 403 | 404 | 409 | 413 | 503>) =>
+export const errorResponses = (...statuses: Array<400 | 401 | 403 | 404 | 409 | 410 | 413 | 503>) =>
   Object.fromEntries(
     statuses.map((status) => [
       status,
@@ -52,6 +52,7 @@ const ERROR_DESCRIPTIONS = {
   403: "The key's role does not allow this",
   404: 'Not found',
   409: 'Conflicts with the current state',
+  410: 'The resource was erased and will not come back',
   413: 'Body larger than the limit',
   503: 'Not ready',
 } as const;

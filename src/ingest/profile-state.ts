@@ -136,6 +136,12 @@ export async function recomputeProfiles(
 ): Promise<void> {
   const now = deps.now();
   for (const id of new Set(ids)) {
+    // An erased person's tombstone keeps no traits or metrics, whatever happens to its orders.
+    const [state] = await deps.db
+      .select({ deletedAt: profiles.deletedAt })
+      .from(profiles)
+      .where(eq(profiles.id, id));
+    if (!state || state.deletedAt) continue;
     const traitRows = await deps.db.select().from(profileTraits).where(eq(profileTraits.profileId, id));
     const winners = chooseWinners(
       settings.traits,

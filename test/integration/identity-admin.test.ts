@@ -193,3 +193,54 @@ describe('settings', () => {
     expect(audit.items[0]).toMatchObject({ action: 'settings.update', entityId: 'identity' });
   });
 });
+
+describe('re-resolution after a rule change', () => {
+  it('reports in a dry run, then joins, rewrites and detaches under the new rules', async () => {
+    const plus = idOf(
+      (await ingest(t.deps, [order({ email: 'ann+shop@example.com' }, 5, '2026-01-01T00:00:00Z')]))[0],
+    );
+    const plain = idOf(
+      (await ingest(t.deps, [order({ email: 'ann@example.com' }, 7, '2026-01-02T00:00:00Z')]))[0],
+    );
+    const placeholder = idOf(
+      (
+        await ingest(t.deps, [
+          order({ email: 'nobody@example.org', userId: 'guest' }, 1, '2026-01-02T00:00:00Z'),
+        ])
+      )[0],
+    );
+    expect(plus).not.toBe(plain);
+    await t.call('PUT', '/v1/admin/settings/identity', {
+      body: { email: { stripPlusTags: true }, blocked: { values: ['guest'] } },
+    });
+
+    const dry = await (
+      await t.call('POST', '/v1/admin/identity/re-resolve', { body: { dryRun: true } })
+    ).json();
+    expect(dry).toMatchObject({
+      dryRun: true,
+      renormalized: 1,
+      nowBlocked: [{ profileId: placeholder, type: 'user_id', value: 'guest' }],
+    });
+    expect(dry.joins).toEqual([
+      { profiles: expect.arrayContaining([plus, plain]), type: 'email', value: 'ann@example.com' },
+    ]);
+    const [stillApart] = await t.deps.db.select().from(profiles).where(eq(profiles.id, plain));
+    expect(stillApart!.mergedInto).toBeNull();
+
+    const applied = await (
+      await t.call('POST', '/v1/admin/identity/re-resolve', { body: { dryRun: false } })
+    ).json();
+    expect(applied.joins[0].outcome).toBe('merged');
+    const explain = await (await t.call('GET', `/v1/admin/identity/explain?a=${plus}&b=${plain}`)).json();
+    expect(explain.same).toBe(true);
+    expect(explain.path[0].evidence).toMatchObject({
+      rule: 're_resolution',
+      identifier: { type: 'email', value: 'ann@example.com' },
+    });
+    const again = await (
+      await t.call('POST', '/v1/admin/identity/re-resolve', { body: { dryRun: true } })
+    ).json();
+    expect(again).toMatchObject({ renormalized: 0, nowBlocked: [], joins: [] });
+  });
+});

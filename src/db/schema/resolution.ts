@@ -97,7 +97,11 @@ export const deletions = sqliteTable(
       .default({}),
     completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
   },
-  (table) => [index('deletions_pending_idx').on(table.completedAt)],
+  (table) => [
+    // One erasure per person: concurrent requests from two instances cannot record it twice.
+    uniqueIndex('deletions_profile_unique').on(table.profileId),
+    index('deletions_pending_idx').on(table.completedAt),
+  ],
 );
 
 /** Small JSON settings documents (identity rules, trait precedence, engagement weights). */
@@ -117,5 +121,8 @@ export const profileMatchKeys = sqliteTable(
     key: text('key').notNull(),
     profileId: text('profile_id').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.key, table.profileId] }), index('profile_match_keys_profile_idx').on(table.profileId)],
+  (table) => [
+    primaryKey({ columns: [table.key, table.profileId] }),
+    index('profile_match_keys_profile_idx').on(table.profileId),
+  ],
 );

@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.js';
 import { profiles } from '../../db/schema/index.js';
 import { AppError } from '../../http/errors.js';
@@ -16,5 +16,12 @@ export async function canonicalProfileIds(deps: AppDeps, ids: string[]): Promise
 export async function requireCanonical(deps: AppDeps, id: string, field = 'profile'): Promise<string> {
   const canonical = (await canonicalProfileIds(deps, [id])).get(id);
   if (!canonical) throw new AppError('not_found', `${field} ${id} does not exist`);
+  // A tombstone must never become a survivor: the live person would then read as erased.
+  const [row] = await deps.db
+    .select({ deletedAt: profiles.deletedAt })
+    .from(profiles)
+    .where(eq(profiles.id, canonical));
+  if (row?.deletedAt)
+    throw new AppError('gone', `${field} ${id} was erased on ${row.deletedAt.toISOString()}`);
   return canonical;
 }

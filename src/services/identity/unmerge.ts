@@ -30,6 +30,9 @@ export async function unmerge(deps: AppDeps, actor: AuditActor, mergeId: string)
   if (merge.undoneAt)
     throw new AppError('conflict', `merge ${mergeId} was already undone on ${merge.undoneAt.toISOString()}`);
   const [survivorRow] = await deps.db.select().from(profiles).where(eq(profiles.id, merge.survivorId));
+  const [mergedRow] = await deps.db.select().from(profiles).where(eq(profiles.id, merge.mergedId));
+  if (survivorRow?.deletedAt || mergedRow?.deletedAt)
+    throw new AppError('gone', 'this merge involves an erased profile');
   if (survivorRow?.mergedInto) {
     throw new AppError(
       'conflict',
@@ -89,7 +92,8 @@ export async function unmerge(deps: AppDeps, actor: AuditActor, mergeId: string)
         action: 'profile.unmerge',
         entityType: 'merge',
         entityId: mergeId,
-        before: publicMerge(merge),
+        // Evidence holds identifier values: the audit log keeps ids only.
+        before: { ...publicMerge(merge), evidence: undefined },
         after: { restored: origins },
       },
       now,

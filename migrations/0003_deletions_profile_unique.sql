@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `deletions_profile_unique` ON `deletions` (`profile_id`);
