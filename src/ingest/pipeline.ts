@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { atomic, type Statement } from '../db/atomic.js';
 import { bulkInsert } from '../db/bulk.js';
