@@ -5,6 +5,8 @@
 export const CRON_SCHEDULES = {
   /** Re-check every connection's credentials so admins learn of a revoked token before a sync fails. */
   connectionHealth: '17 * * * *',
+  /** Retrain the probabilistic matcher on all live profiles and merge or queue what it finds. */
+  identityRetrain: '40 3 * * *',
 } as const;
 
 export type JobName = keyof typeof CRON_SCHEDULES;

@@ -1,6 +1,8 @@
 import type { AppDeps } from '../app-deps.js';
 import { errorFields } from '../lib/logger.js';
 import { allConnectionIds, checkConnection } from '../services/connections.js';
+import { liveProfileCount, runFullPass } from '../services/identity/probabilistic.js';
+import { loadSettings } from '../services/settings.js';
 import { type JobName, jobsForCron } from './crons.js';
 
 type Job = (deps: AppDeps) => Promise<Record<string, unknown>>;
@@ -18,6 +20,18 @@ const JOBS = {
       else failed++;
     }
     return { ok, failed };
+  },
+  async identityRetrain(deps) {
+    const settings = await loadSettings(deps);
+    if (!settings.identity.probabilistic.enabled) return { skipped: 'probabilistic matching is off' };
+    const people = await liveProfileCount(deps);
+    if (people < 2) return { skipped: `only ${people} live profile(s)` };
+    const { records, merged, queued, identifiable } = await runFullPass(
+      deps,
+      { principal: null },
+      { dryRun: false },
+    );
+    return { records, merged, queued, identifiable };
   },
 } as const satisfies Record<JobName, Job>;
 

@@ -39,3 +39,11 @@ describe('scheduled connection health check', () => {
     expect(t.logLines.some((line) => line.includes('no job is registered for this cron'))).toBe(true);
   });
 });
+
+describe('scheduled identity retrain', () => {
+  it('skips with a reason when there is too little to learn from', async () => {
+    await runScheduled(t.deps, CRON_SCHEDULES.identityRetrain);
+    const summary = t.logLines.map((line) => JSON.parse(line)).find((entry) => entry.job === 'identityRetrain');
+    expect(summary).toMatchObject({ msg: 'scheduled job finished', skipped: 'only 0 live profile(s)' });
+  });
+});

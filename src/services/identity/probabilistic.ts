@@ -1,4 +1,4 @@
-import { eq, inArray, or } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.js';
 import { atomic } from '../../db/atomic.js';
 import { bulkInsert } from '../../db/bulk.js';
@@ -7,6 +7,7 @@ import {
   matchReviews,
   mergeBlocks,
   profileMatchKeys,
+  profiles,
   settings as settingsTable,
 } from '../../db/schema/index.js';
 import { AppError } from '../../http/errors.js';
@@ -64,6 +65,14 @@ export async function loadModel(deps: AppDeps): Promise<LinkageModel | undefined
   const model = parsed?.success ? parsed.data : undefined;
   modelCache.set(deps.db, { at: Date.now(), model });
   return model;
+}
+
+export async function liveProfileCount(deps: AppDeps): Promise<number> {
+  const [row] = await deps.db
+    .select({ n: count() })
+    .from(profiles)
+    .where(and(isNull(profiles.mergedInto), isNull(profiles.deletedAt)));
+  return row?.n ?? 0;
 }
 
 /** Which records carry enough person fields to be worth matching, and their blocking keys. */
