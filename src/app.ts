@@ -13,7 +13,9 @@ import { connectionRoutes } from './routes/admin-connections.js';
 import { connectorRoutes } from './routes/admin-connectors.js';
 import { identityRoutes } from './routes/admin-identity.js';
 import { identityJobRoutes } from './routes/admin-identity-jobs.js';
+import { importRoutes } from './routes/admin-imports.js';
 import { settingsRoutes } from './routes/admin-settings.js';
+import { catalogRoutes } from './routes/catalog.js';
 import { healthRoutes } from './routes/health.js';
 import { profileRoutes } from './routes/profiles.js';
 
@@ -62,6 +64,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', identityRoutes);
   app.route('/', identityJobRoutes);
   app.route('/', profileRoutes);
+  app.route('/', importRoutes);
+  app.route('/', catalogRoutes);
   app.route('/', settingsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -104,6 +104,8 @@ async function ingestNow(deps: AppDeps, records: IngestRecord[]): Promise<Ingest
 
   // Statements that depend on the resolution plan only; the plan's own writes go first below.
   const writes: Statement[] = [];
+  // Status changes run after the order inserts, so a refund in the same batch as its order lands.
+  const statusWrites: Statement[] = [];
   const eventRows: Array<typeof events.$inferInsert> = [];
   const orderRows: Array<typeof orders.$inferInsert> = [];
   const lineRows: Array<typeof orderLines.$inferInsert> = [];
@@ -202,7 +204,7 @@ async function ingestNow(deps: AppDeps, records: IngestRecord[]): Promise<Ingest
         });
         newOrders.push({ total: effect.total, at });
       } else if (effect.kind === 'order_status') {
-        writes.push(sqlOrderStatus(deps, record.source, effect.externalOrderId, effect.status));
+        statusWrites.push(sqlOrderStatus(deps, record.source, effect.externalOrderId, effect.status));
         const owner = knownOrders.get(orderKey);
         if (owner) rebuild.add(owner);
       }
@@ -224,6 +226,7 @@ async function ingestNow(deps: AppDeps, records: IngestRecord[]): Promise<Ingest
     ...bulkInsert(events, eventRows, sqlParamLimit, 'on conflict do nothing'),
     ...bulkInsert(orders, orderRows, sqlParamLimit, 'on conflict do nothing'),
     ...bulkInsert(orderLines, lineRows, sqlParamLimit, 'on conflict do nothing'),
+    ...statusWrites,
     // A value older than the one stored for the same source does not overwrite it.
     ...bulkInsert(
       profileTraits,

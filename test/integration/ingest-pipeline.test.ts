@@ -231,3 +231,19 @@ describe('ingest pipeline', () => {
     expect(await t.deps.db.select().from(profiles)).toHaveLength(0);
   });
 });
+
+describe('order status in the same batch', () => {
+  it('applies a refund that arrives in the same batch as its order', async () => {
+    const who = { userId: 'u-same' };
+    const [r] = await ingest(t.deps, [
+      track('Order Completed', { order_id: 'same-1', revenue: 25 }, who, '2026-01-02T00:00:00Z'),
+      track('Order Refunded', { order_id: 'same-1' }, who, '2026-01-03T00:00:00Z'),
+    ]);
+    const [row] = await t.deps.db.select().from(orders).where(eq(orders.externalOrderId, 'same-1'));
+    expect(row!.status).toBe('refunded');
+    expect(await metricsOf((r as { profileId: string }).profileId)).toMatchObject({
+      orderCount: 0,
+      totalSpent: 0,
+    });
+  });
+});

@@ -43,7 +43,9 @@ describe('scheduled connection health check', () => {
 describe('scheduled identity retrain', () => {
   it('skips with a reason when there is too little to learn from', async () => {
     await runScheduled(t.deps, CRON_SCHEDULES.identityRetrain);
-    const summary = t.logLines.map((line) => JSON.parse(line)).find((entry) => entry.job === 'identityRetrain');
+    const summary = t.logLines
+      .map((line) => JSON.parse(line))
+      .find((entry) => entry.job === 'identityRetrain');
     expect(summary).toMatchObject({ msg: 'scheduled job finished', skipped: 'only 0 live profile(s)' });
   });
 });
