@@ -1,5 +1,5 @@
 import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
-import { chunked } from './chunk.js';
+import { chunkedInBuckets } from './chunk.js';
 
 /** A statement already in SQL text and driver values; `atomic` runs these next to drizzle queries. */
 export interface RawStatement {
@@ -19,6 +19,13 @@ export function isRawStatement(value: unknown): value is RawStatement {
  * Chunks respect the bound-parameter limit. `onConflict` is appended verbatim (column names in
  * it are the SQL names, e.g. `do update set value_json = excluded.value_json`).
  */
+/**
+ * SQLite compiles a multi-row INSERT into one program that grows with its rows; the driver frees
+ * it only when V8 collects the statement, which it does not hurry to do for memory it cannot see.
+ * Modest statements keep native memory flat at no cost in speed.
+ */
+const MAX_PARAMS_PER_INSERT = 2_000;
+
 export function bulkInsert<T extends Table>(
   table: T,
   rows: ReadonlyArray<T['$inferInsert']>,
@@ -30,7 +37,7 @@ export function bulkInsert<T extends Table>(
   const head = `insert into "${getTableName(table)}" (${columns.map(([, column]) => `"${column.name}"`).join(', ')}) values `;
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const tail = onConflict ? ` ${onConflict}` : '';
-  return chunked(rows, paramLimit, columns.length).map((chunk) => {
+  return chunkedInBuckets(rows, Math.min(paramLimit, MAX_PARAMS_PER_INSERT), columns.length).map((chunk) => {
     const args: unknown[] = [];
     for (const row of chunk) {
       const record = row as Record<string, unknown>;

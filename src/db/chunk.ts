@@ -10,6 +10,41 @@ export function chunked<T>(items: readonly T[], paramLimit: number, perItem = 1,
   return chunks;
 }
 
+/**
+ * Like `chunked`, but every chunk has a power-of-two length (the tail is split 37 → 32 + 4 + 1).
+ * The SQLite driver keeps each distinct statement text it has compiled; statements whose shape
+ * depends on the batch size would otherwise make a new text, and native memory, every time.
+ */
+export function chunkedInBuckets<T>(
+  items: readonly T[],
+  paramLimit: number,
+  perItem = 1,
+  reserved = 0,
+): T[][] {
+  const max = Math.max(1, Math.floor((paramLimit - reserved) / perItem));
+  let size = 1;
+  while (size * 2 <= max) size *= 2;
+  const chunks: T[][] = [];
+  let i = 0;
+  for (; size >= 1; size /= 2) {
+    while (items.length - i >= size) {
+      chunks.push(items.slice(i, i + size));
+      i += size;
+    }
+  }
+  return chunks;
+}
+
+/** An IN-list padded (with its last item again) to a power-of-two length, for the same reason. */
+export function padToBucket<T>(items: readonly T[], max: number): T[] {
+  if (items.length === 0) return [];
+  let size = 1;
+  while (size < items.length) size *= 2;
+  const padded = items.slice();
+  while (padded.length < Math.min(size, max)) padded.push(items[items.length - 1]!);
+  return padded;
+}
+
 /** Runs a query per chunk of `keys` and concatenates the rows. */
 export async function selectInChunks<K, R>(
   keys: readonly K[],
@@ -19,6 +54,8 @@ export async function selectInChunks<K, R>(
 ): Promise<R[]> {
   if (keys.length === 0) return [];
   const out: R[] = [];
-  for (const chunk of chunked(keys, paramLimit, 1, reserved)) out.push(...(await query(chunk)));
+  const max = Math.max(1, paramLimit - reserved);
+  for (const chunk of chunked(keys, paramLimit, 1, reserved))
+    out.push(...(await query(padToBucket(chunk, max))));
   return out;
 }

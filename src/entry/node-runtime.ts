@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { AppDeps } from '../app-deps.js';
 import { createConnectorContext } from '../connector-kit/context.js';
 import { createNodeFileStore } from '../connector-kit/node-file-store.js';
-import { openLibsqlDatabase } from '../db/libsql.js';
+import { openNodeDatabase } from '../db/node-database.js';
 import { migrationStatus } from '../db/migration-status.js';
 import type { NodeEnv } from '../env.js';
 import { createLogger, type Logger } from '../lib/logger.js';
@@ -52,7 +52,7 @@ export async function createNodeRuntime(
   await mkdir(env.ESP_HUB_DATA_DIR, { recursive: true });
   const secretKey = await loadOrCreateSecretKey(env, logger);
   const url = env.ESP_HUB_DATABASE_URL ?? `file:${join(env.ESP_HUB_DATA_DIR, 'esp-hub.db')}`;
-  const database = await openLibsqlDatabase({
+  const database = await openNodeDatabase({
     url,
     authToken: env.ESP_HUB_DATABASE_AUTH_TOKEN,
     migrationsFolder: MIGRATIONS_FOLDER,

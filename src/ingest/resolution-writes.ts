@@ -2,7 +2,7 @@ import { and, inArray, lt } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import type { Statement } from '../db/atomic.js';
 import { bulkInsert } from '../db/bulk.js';
-import { chunked } from '../db/chunk.js';
+import { chunked, padToBucket } from '../db/chunk.js';
 import { identities, identityConflicts, merges, profiles } from '../db/schema/index.js';
 import type { ResolutionPlan } from '../identity/deterministic/types.js';
 import { mergeStatements } from '../identity/merge-statements.js';
@@ -53,7 +53,7 @@ export function resolutionWrites(
     keysBySeen.set(seenAt.getTime(), list);
   }
   for (const [seenAt, keys] of keysBySeen) {
-    for (const chunk of chunked(keys, sqlParamLimit, 1, 2)) {
+    for (const chunk of chunked(keys, sqlParamLimit, 1, 2).map((c) => padToBucket(c, sqlParamLimit - 2))) {
       out.push(
         db
           .update(identities)

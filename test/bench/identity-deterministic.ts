@@ -7,7 +7,7 @@ import type { AppDeps } from '../../src/app-deps.js';
 import { createConnectorContext } from '../../src/connector-kit/context.js';
 import { atomic } from '../../src/db/atomic.js';
 import { bulkInsert } from '../../src/db/bulk.js';
-import { openLibsqlDatabase } from '../../src/db/libsql.js';
+import { openNodeDatabase } from '../../src/db/node-database.js';
 import { migrationStatus } from '../../src/db/migration-status.js';
 import { identities } from '../../src/db/schema/index.js';
 import { MIGRATIONS_FOLDER } from '../../src/entry/node-runtime.js';
@@ -86,7 +86,7 @@ function* records(n: number): Generator<IngestRecord> {
 }
 
 async function openDeps(dir: string): Promise<{ deps: AppDeps; close(): void }> {
-  const database = await openLibsqlDatabase({
+  const database = await openNodeDatabase({
     url: `file:${join(dir, 'bench.db')}`,
     migrationsFolder: MIGRATIONS_FOLDER,
   });

@@ -5,7 +5,7 @@ import { createApp } from '../../src/app.js';
 import type { AppDeps } from '../../src/app-deps.js';
 import { createConnectorContext } from '../../src/connector-kit/context.js';
 import { createNodeFileStore } from '../../src/connector-kit/node-file-store.js';
-import { openLibsqlDatabase } from '../../src/db/libsql.js';
+import { openNodeDatabase } from '../../src/db/node-database.js';
 import { migrationStatus } from '../../src/db/migration-status.js';
 import type { ApiKeyRole } from '../../src/db/schema/index.js';
 import { MIGRATIONS_FOLDER } from '../../src/entry/node-runtime.js';
@@ -33,7 +33,7 @@ export interface TestApp {
 /** A fresh app on a fresh SQLite file built from migrations/, as the Node entry builds it. */
 export async function createTestApp(overrides: Partial<AppDeps['settings']> = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'esp-hub-test-'));
-  const database = await openLibsqlDatabase({
+  const database = await openNodeDatabase({
     url: `file:${join(dataDir, 'test.db')}`,
     migrationsFolder: MIGRATIONS_FOLDER,
   });

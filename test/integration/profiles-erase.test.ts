@@ -248,18 +248,16 @@ describe('DELETE /v1/profiles/{id}', () => {
     const view = await (await t.call('GET', `/v1/profiles/${survivorId}?events=0`)).json();
     expect(view.mergedIds).toHaveLength(n);
 
-    // Watch the erasure's batch: D1 refuses a statement binding more than 100 parameters.
-    const db = t.deps.db as unknown as {
-      batch(items: Array<{ toSQL(): { params: unknown[] } }>): Promise<unknown>;
-    };
-    const batch = db.batch.bind(db);
+    // Watch every statement the erasure runs: D1 refuses one binding more than 100 parameters.
+    const client = (t.deps.db as unknown as { $client: { prepare(sql: string): unknown } }).$client;
+    const prepare = client.prepare.bind(client);
     let maxParams = 0;
-    db.batch = (items) => {
-      for (const item of items) maxParams = Math.max(maxParams, item.toSQL().params.length);
-      return batch(items);
+    client.prepare = (sql: string) => {
+      maxParams = Math.max(maxParams, (sql.match(/\?/g) ?? []).length);
+      return prepare(sql);
     };
     const res = await t.call('DELETE', `/v1/profiles/${anonIds[7]}`);
-    db.batch = batch;
+    client.prepare = prepare;
     expect(res.status).toBe(200);
     expect(maxParams).toBeGreaterThan(50);
     expect(maxParams).toBeLessThanOrEqual(t.deps.sqlParamLimit);
