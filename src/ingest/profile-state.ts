@@ -1,8 +1,8 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { atomic, type Statement } from '../db/atomic.js';
 import { bulkInsert } from '../db/bulk.js';
-import { selectInChunks } from '../db/chunk.js';
+import { chunked, selectInChunks } from '../db/chunk.js';
 import { events, orders, profileMetrics, profiles, profileTraits } from '../db/schema/index.js';
 import { commerceEffects } from './commerce-effects.js';
 import {
@@ -126,46 +126,68 @@ export function traitWrites(deps: AppDeps, states: Map<string, ProfileTraitsStat
 }
 
 /**
- * Rebuilds a profile's winning traits and its metrics from its stored rows. Used after merges,
- * unmerges, refunds and cleared traits, where an incremental update cannot be right.
+ * Rebuilds profiles' winning traits and metrics from their stored rows. Used after merges,
+ * unmerges, refunds and cleared traits, where an incremental update cannot be right. Works in
+ * chunks (a query per table per chunk, one write per chunk) because a batch can carry thousands.
  */
 export async function recomputeProfiles(
   deps: AppDeps,
   ids: string[],
   settings: { traits: TraitSettings; engagement: EngagementSettings },
 ): Promise<void> {
+  const { db, sqlParamLimit } = deps;
   const now = deps.now();
-  for (const id of new Set(ids)) {
+  for (const chunk of chunked([...new Set(ids)], Math.min(sqlParamLimit, 500))) {
     // An erased person's tombstone keeps no traits or metrics, whatever happens to its orders.
-    const [state] = await deps.db
-      .select({ deletedAt: profiles.deletedAt })
-      .from(profiles)
-      .where(eq(profiles.id, id));
-    if (!state || state.deletedAt) continue;
-    const traitRows = await deps.db.select().from(profileTraits).where(eq(profileTraits.profileId, id));
-    const winners = chooseWinners(
-      settings.traits,
-      traitRows.map((row) => ({
-        key: row.key,
-        source: row.source,
-        at: row.updatedAt.getTime(),
-        value: row.value,
-      })),
-    );
-    const metrics = emptyMetrics();
-    const eventRows = await deps.db
+    const live = (
+      await db
+        .select({ id: profiles.id })
+        .from(profiles)
+        .where(and(inArray(profiles.id, chunk), isNull(profiles.deletedAt)))
+    ).map((row) => row.id);
+    if (live.length === 0) continue;
+    const traitRows = await db.select().from(profileTraits).where(inArray(profileTraits.profileId, live));
+    const eventRows = await db
       .select({
+        profileId: events.profileId,
         type: events.type,
         name: events.name,
         properties: events.properties,
         occurredAt: events.occurredAt,
       })
       .from(events)
-      .where(eq(events.profileId, id))
+      .where(inArray(events.profileId, live))
       .orderBy(asc(events.occurredAt));
+    const orderRows = await db
+      .select({
+        profileId: orders.profileId,
+        total: orders.total,
+        orderedAt: orders.orderedAt,
+        status: orders.status,
+      })
+      .from(orders)
+      .where(inArray(orders.profileId, live));
+
+    const traitsByProfile = groupBy(traitRows, (row) => row.profileId);
+    const ordersByProfile = groupBy(orderRows, (row) => row.profileId);
+    const traitStates = new Map<string, ProfileTraitsState>();
+    const metricStates = new Map<string, MetricsState>();
+    for (const id of live) {
+      const winners = chooseWinners(
+        settings.traits,
+        (traitsByProfile.get(id) ?? []).map((row) => ({
+          key: row.key,
+          source: row.source,
+          at: row.updatedAt.getTime(),
+          value: row.value,
+        })),
+      );
+      traitStates.set(id, { traits: winners.traits, traitSources: winners.sources });
+      metricStates.set(id, emptyMetrics());
+    }
     for (const event of eventRows) {
       applyEvent(
-        metrics,
+        metricStates.get(event.profileId)!,
         {
           type: event.type,
           name: event.name,
@@ -176,18 +198,27 @@ export async function recomputeProfiles(
         settings.engagement,
       );
     }
-    const orderRows = await deps.db
-      .select({ total: orders.total, orderedAt: orders.orderedAt, status: orders.status })
-      .from(orders)
-      .where(eq(orders.profileId, id));
-    applyOrders(
-      metrics,
-      orderRows.map((row) => ({ total: row.total, at: row.orderedAt.getTime(), status: row.status })),
-    );
-    const writes = [
-      ...traitWrites(deps, new Map([[id, { traits: winners.traits, traitSources: winners.sources }]]), now),
-      ...metricsWrites(deps, new Map([[id, metrics]]), now),
-    ];
-    await atomic(deps.db, writes);
+    for (const id of live) {
+      applyOrders(
+        metricStates.get(id)!,
+        (ordersByProfile.get(id) ?? []).map((row) => ({
+          total: row.total,
+          at: row.orderedAt.getTime(),
+          status: row.status,
+        })),
+      );
+    }
+    await atomic(db, [...traitWrites(deps, traitStates, now), ...metricsWrites(deps, metricStates, now)]);
   }
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = groups.get(k);
+    if (list) list.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
 }
