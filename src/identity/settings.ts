@@ -77,19 +77,23 @@ export type IdentitySettings = z.output<typeof identitySettingsSchema>;
 
 export const DEFAULT_IDENTITY_SETTINGS: IdentitySettings = identitySettingsSchema.parse({});
 
-/** Blocked values compiled once per settings object. */
+/** Blocked values compiled once per settings object (ingest asks for every identifier). */
 export function isBlockedValue(settings: IdentitySettings, normalized: string): boolean {
-  const lower = normalized.toLowerCase();
-  if (settings.blocked.values.some((value) => value.toLowerCase() === lower)) return true;
-  return compiledPatterns(settings).some((pattern) => pattern.test(normalized));
+  const compiled = compiledBlocklist(settings);
+  if (compiled.values.has(normalized.toLowerCase())) return true;
+  for (const pattern of compiled.patterns) if (pattern.test(normalized)) return true;
+  return false;
 }
 
-const patternCache = new WeakMap<IdentitySettings, RegExp[]>();
-function compiledPatterns(settings: IdentitySettings): RegExp[] {
-  let compiled = patternCache.get(settings);
+const blocklistCache = new WeakMap<IdentitySettings, { values: Set<string>; patterns: RegExp[] }>();
+function compiledBlocklist(settings: IdentitySettings) {
+  let compiled = blocklistCache.get(settings);
   if (!compiled) {
-    compiled = settings.blocked.patterns.map((pattern) => new RegExp(pattern, 'i'));
-    patternCache.set(settings, compiled);
+    compiled = {
+      values: new Set(settings.blocked.values.map((value) => value.toLowerCase())),
+      patterns: settings.blocked.patterns.map((pattern) => new RegExp(pattern, 'i')),
+    };
+    blocklistCache.set(settings, compiled);
   }
   return compiled;
 }
