@@ -1,34 +1,39 @@
-import { count, inArray, or } from 'drizzle-orm';
+import { inArray, or } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { selectInChunks } from '../db/chunk.js';
-import { identities, mergeBlocks } from '../db/schema/index.js';
+import { placeholders, rawSelect } from '../db/raw-select.js';
+import { mergeBlocks } from '../db/schema/index.js';
 import { type GraphSnapshot, pairKey } from '../identity/deterministic/types.js';
 import { type IdentifierType, identifierFamily } from '../identity/settings.js';
 
-/** The part of the stored identity graph a batch touches: owners of its keys, their counts, blocks. */
+/**
+ * The part of the stored identity graph a batch touches: owners of its keys, their counts, blocks.
+ * The two big IN-list queries bypass drizzle's builder (see raw-select.ts).
+ */
 export async function loadGraphSnapshot(deps: AppDeps, keys: string[]): Promise<GraphSnapshot> {
   const { db, sqlParamLimit } = deps;
   const owned = await selectInChunks([...new Set(keys)], sqlParamLimit, (chunk) =>
-    db
-      .select({ key: identities.key, profileId: identities.profileId })
-      .from(identities)
-      .where(inArray(identities.key, chunk)),
+    rawSelect<{ key: string; profileId: string }>(
+      db,
+      `select key, profile_id as profileId from identities where key in (${placeholders(chunk.length)})`,
+      chunk,
+    ),
   );
   const owners = new Map(owned.map((row) => [row.key, row.profileId]));
   const profileIds = [...new Set(owners.values())];
 
   const countRows = await selectInChunks(profileIds, sqlParamLimit, (chunk) =>
-    db
-      .select({ profileId: identities.profileId, type: identities.type, n: count() })
-      .from(identities)
-      .where(inArray(identities.profileId, chunk))
-      .groupBy(identities.profileId, identities.type),
+    rawSelect<{ profileId: string; type: string; n: number }>(
+      db,
+      `select profile_id as profileId, type, count(*) as n from identities where profile_id in (${placeholders(chunk.length)}) group by profile_id, type`,
+      chunk,
+    ),
   );
   const familyCounts = new Map<string, Map<string, number>>();
   for (const row of countRows) {
     const families = familyCounts.get(row.profileId) ?? new Map<string, number>();
     const family = identifierFamily(row.type as IdentifierType);
-    families.set(family, (families.get(family) ?? 0) + row.n);
+    families.set(family, (families.get(family) ?? 0) + Number(row.n));
     familyCounts.set(row.profileId, families);
   }
 

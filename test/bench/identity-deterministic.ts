@@ -25,7 +25,8 @@ import { createSecretBox } from '../../src/lib/secret-box.js';
  *
  * Run alone: `npx tsx test/bench/identity-deterministic.ts [N]`.
  */
-const BATCH = Number(process.env.BENCH_IDENTITY_BATCH ?? 5000);
+// A bulk resolution job (an initial CRM import) takes records in large batches; BENCH_IDENTITY_BATCH overrides.
+const BATCH = Number(process.env.BENCH_IDENTITY_BATCH ?? 20_000);
 
 function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
