@@ -1,0 +1,54 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchDeterministicResolution } from './identity-deterministic.js';
+import { benchIdentityLinkage } from './identity-linkage.js';
+
+/**
+ * The engine benchmarks of `npm run bench` (the HTTP ones are in run.ts): each runs our engine and
+ * its baseline side by side in this process and returns `name: key=value …` lines, which are
+ * printed and recorded in docs/benchmarks.md between the engine markers.
+ *
+ * BENCH_ONLY (comma-separated: identity_linkage, identity_deterministic), BENCH_IDENTITY_RECORDS
+ * (default 1,000,000), BENCH_WRITE_DOCS=0 to leave the docs alone.
+ */
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DOCS = join(ROOT, 'docs', 'benchmarks.md');
+const START = '<!-- bench:engines:start (rows are added by npm run bench, newest first) -->';
+const END = '<!-- bench:engines:end -->';
+
+const ENGINES: Array<{ name: string; run(): Promise<string[]> }> = [
+  { name: 'identity_linkage', run: benchIdentityLinkage },
+  {
+    name: 'identity_deterministic',
+    run: () => benchDeterministicResolution(Number(process.env.BENCH_IDENTITY_RECORDS ?? 1_000_000)),
+  },
+];
+
+async function recordInDocs(lines: string[]): Promise<void> {
+  let docs = await readFile(DOCS, 'utf8');
+  if (!docs.includes(START)) {
+    docs += `\n## Engine benchmarks\n\nRun by \`test/bench/engines.ts\` in one process, ours and the baseline side by side (see each file's header for what they compare).\n\n${START}\n${END}\n`;
+  }
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const stamp = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpu} × ${os.cpus().length}, node ${process.version}`;
+  const block = [`- ${stamp}`, ...lines.map((line) => `  - \`${line}\``)].join('\n');
+  docs = docs.replace(START, `${START}\n${block}`);
+  await writeFile(DOCS, docs);
+}
+
+async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+  const lines: string[] = [];
+  for (const engine of ENGINES) {
+    if (only && !only.includes(engine.name)) continue;
+    process.stderr.write(`bench: ${engine.name}…\n`);
+    const produced = await engine.run();
+    for (const line of produced) console.log(line);
+    lines.push(...produced);
+  }
+  if (process.env.BENCH_WRITE_DOCS !== '0' && lines.length > 0) await recordInDocs(lines);
+}
+
+await main();
