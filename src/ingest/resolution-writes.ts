@@ -31,7 +31,6 @@ export function resolutionWrites(
   out.push(...bulkInsert(profiles, profileRows, sqlParamLimit));
 
   const identityRows = plan.newIdentities.map((identity) => ({
-    id: newId('idn'),
     profileId: identity.profileId,
     originProfileId: identity.profileId,
     key: identity.key,

@@ -159,7 +159,6 @@ async function runBaseline(n: number, dir: string) {
       if (!value) continue;
       const key = `${type}\u001f${value}`;
       rows.push({
-        id: `idn_${i}_${type}`,
         profileId: `prof_${i}`,
         originProfileId: `prof_${i}`,
         key,

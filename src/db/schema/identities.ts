@@ -1,18 +1,21 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * Identifiers that point at a profile. `key` (type + value) is unique: an identifier belongs to one
- * profile at a time, which is the deterministic graph's invariant, enforced by the database.
+ * Identifiers that point at a profile. `key` (type + value) is the primary key: an identifier
+ * belongs to one profile at a time, which is the deterministic graph's invariant, enforced by the
+ * database. (No surrogate id: a second unique index cost every ingested identifier a b-tree insert.)
  */
 export const identities = sqliteTable(
   'identities',
   {
-    id: text('id').primaryKey(),
     profileId: text('profile_id').notNull(),
     /** The profile the identifier first joined; an unmerge hands it back there. */
     originProfileId: text('origin_profile_id').notNull(),
-    /** `type` and `value` joined by a unit separator (U+001F; a NUL would be cut off by SQLite's C strings): one column, so lookups bind one parameter per key (D1 allows 100). */
-    key: text('key').notNull(),
+    /**
+     * `type` and `value` joined by a unit separator (U+001F; a NUL would be cut off by SQLite's C
+     * strings): one column, so lookups bind one parameter per key (D1 allows 100).
+     */
+    key: text('key').primaryKey(),
     /** `email`, `phone`, `user_id`, `anonymous_id`, or `external:<source>`. */
     type: text('type').notNull(),
     /** Normalized value (lowercased email, E.164 phone, …); what matching uses. */
@@ -25,8 +28,5 @@ export const identities = sqliteTable(
     firstSeenAt: integer('first_seen_at', { mode: 'timestamp_ms' }).notNull(),
     lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (table) => [
-    uniqueIndex('identities_key_unique').on(table.key),
-    index('identities_profile_idx').on(table.profileId, table.type),
-  ],
+  (table) => [index('identities_profile_idx').on(table.profileId, table.type)],
 );

@@ -20,10 +20,7 @@ export const profiles = sqliteTable(
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
   },
-  (table) => [
-    index('profiles_merged_into_idx').on(table.mergedInto),
-    index('profiles_updated_idx').on(table.updatedAt),
-  ],
+  (table) => [index('profiles_merged_into_idx').on(table.mergedInto)],
 );
 
 /**

@@ -48,7 +48,7 @@ export async function reResolve(
   const settings = (await loadSettings(deps)).identity;
   const rows = await deps.db
     .select({
-      id: identities.id,
+      id: identities.key,
       profileId: identities.profileId,
       type: identities.type,
       value: identities.value,
@@ -106,13 +106,13 @@ export async function reResolve(
       rest.map((row) => row.id),
       deps.sqlParamLimit,
     ))
-      rewrites.push(deps.db.delete(identities).where(inArray(identities.id, chunk)));
+      rewrites.push(deps.db.delete(identities).where(inArray(identities.key, chunk)));
     if (keep.key !== key)
       rewrites.push(
         deps.db
           .update(identities)
           .set({ key, value: keep.next.value, valid: keep.next.valid })
-          .where(eq(identities.id, keep.id)),
+          .where(eq(identities.key, keep.id)),
       );
   }
   if (options.dryRun) return report;
@@ -120,7 +120,7 @@ export async function reResolve(
   const now = deps.now();
   await atomic(deps.db, [
     ...chunked(blockedIds, deps.sqlParamLimit).map((chunk) =>
-      deps.db.delete(identities).where(inArray(identities.id, chunk)),
+      deps.db.delete(identities).where(inArray(identities.key, chunk)),
     ),
     ...rewrites,
     auditInsert(

@@ -25,7 +25,7 @@ export async function profileView(deps: AppDeps, resolved: ResolvedProfile, rece
       .select()
       .from(identities)
       .where(eq(identities.profileId, profile.id))
-      .orderBy(asc(identities.type), asc(identities.firstSeenAt), asc(identities.id)),
+      .orderBy(asc(identities.type), asc(identities.firstSeenAt), asc(identities.key)),
     deps.db.select().from(consent).where(eq(consent.profileId, profile.id)),
     metricsView(deps, profile.id),
     recentEvents === 0
