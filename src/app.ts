@@ -18,6 +18,7 @@ import { settingsRoutes } from './routes/admin-settings.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { healthRoutes } from './routes/health.js';
 import { profileRoutes } from './routes/profiles.js';
+import { segmentRoutes } from './routes/segment.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -61,12 +62,13 @@ export function createApp(deps: AppDeps) {
   app.route('/', connectionRoutes);
   app.route('/', apiKeyRoutes);
   app.route('/', auditRoutes);
-  app.route('/', identityRoutes);
-  app.route('/', identityJobRoutes);
-  app.route('/', profileRoutes);
   app.route('/', importRoutes);
   app.route('/', catalogRoutes);
+  app.route('/', profileRoutes);
+  app.route('/', identityRoutes);
+  app.route('/', identityJobRoutes);
   app.route('/', settingsRoutes);
+  app.route('/', segmentRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

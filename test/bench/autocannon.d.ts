@@ -13,6 +13,11 @@ declare module 'autocannon' {
     body?: string;
     /** Seconds before a request counts as timed out. */
     timeout?: number;
+    /** Each connection loops over these; `setupRequest` may replace the body per request. */
+    requests?: Array<{
+      setupRequest?<R extends object>(request: R): R & { body?: string | Buffer };
+      onResponse?(status: number, body: string): void;
+    }>;
   }
 
   interface Histogram {

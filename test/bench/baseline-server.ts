@@ -11,6 +11,19 @@ const app = new Hono();
 
 app.get('/healthz', (c) => c.json({ status: 'ok' }));
 app.get('/v1/admin/connections', (c) => c.json({ items: [], nextCursor: null }));
+// Parses the batch and answers one result per message, as /v1/batch does, with nothing stored.
+app.post('/v1/batch', async (c) => {
+  const { batch } = await c.req.json<{ batch: Array<{ messageId?: string }> }>();
+  return c.json({
+    success: true,
+    results: batch.map((message, index) => ({
+      index,
+      status: 'stored',
+      messageId: message.messageId,
+      profileId: 'prof_baseline',
+    })),
+  });
+});
 
 const port = Number(process.env.PORT);
 if (!Number.isInteger(port) || port <= 0) {

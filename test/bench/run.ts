@@ -6,7 +6,9 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createClient } from '@libsql/client';
 import autocannon from 'autocannon';
+import { EVENTS_PER_BATCH, segmentBatches } from './segment-workload.js';
 
 /**
  * `npm run bench`: ESP Hub's Node server against a bare Hono baseline, side by side in one run on
@@ -15,7 +17,8 @@ import autocannon from 'autocannon';
  * benchmark and records the figures in docs/benchmarks.md.
  *
  * Settings (env): BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_CONNECTIONS (10), BENCH_ROUNDS (5),
- * BENCH_ONLY (comma-separated benchmark names), BENCH_WRITE_DOCS=0 to leave the docs alone.
+ * BENCH_ONLY (comma-separated benchmark names), BENCH_WRITE_DOCS=0 to leave the docs alone,
+ * BENCH_CPU_PROF=<dir> to run our server under `node --cpu-prof` writing its profile there.
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,6 +38,8 @@ interface RequestSpec {
   path: string;
   headers?: Record<string, string>;
   body?: unknown;
+  /** A fresh JSON body per request (instead of `body`), e.g. so every event has a new messageId. */
+  nextBody?: () => Buffer;
 }
 
 /** What a benchmark may use from the server under test (to build requests or seed data). */
@@ -53,6 +58,14 @@ interface Benchmark {
   ours(ctx: OursContext): RequestSpec;
   /** A route of test/bench/baseline-server.ts answering a body of the same shape. */
   baseline: RequestSpec;
+  /** Events per request, for benchmarks whose figure is events per second rather than requests. */
+  eventsPerRequest?: number;
+  /**
+   * How many events one 2xx answer of ours acknowledges. When set, the server is stopped with
+   * SIGTERM after the run, started again on the same data directory, and the `events` rows counted:
+   * every acknowledged event must be there.
+   */
+  acknowledged?(responseBody: string): number;
 }
 
 /** Add a benchmark here (and its baseline route in baseline-server.ts). */
@@ -70,7 +83,45 @@ const BENCHMARKS: Benchmark[] = [
     }),
     baseline: { method: 'GET', path: '/v1/admin/connections' },
   },
+  ingestBatchBenchmark(),
 ];
+
+/** `POST /v1/batch` as analytics-node sends it; its baseline parses the body and answers per message. */
+function ingestBatchBenchmark(): Benchmark {
+  let ingestKey = '';
+  return {
+    name: 'ingest_batch',
+    what:
+      `Segment \`POST /v1/batch\` with ${EVENTS_PER_BATCH} events per request (identify, page, Product Viewed, ` +
+      'Product Added, Cart Viewed, Order Completed, … in sessions over 20,000 people; every request carries new ' +
+      'messageIds), HTTP Basic with an ingest key as analytics-node sends it: per-message validation, identity ' +
+      'resolution, events, orders, carts, browsing and metrics written in one SQLite transaction (concurrent ' +
+      'requests share one: group commit, each answered after its commit). ' +
+      '`rps` is requests; events/s = rps × 100. The baseline parses the JSON and answers the same per-message shape. ' +
+      'After the run the server is stopped (SIGTERM) and started again on its data, and the stored events are ' +
+      'counted against the acknowledged ones',
+    async setup({ baseUrl, adminKey }) {
+      const response = await fetch(`${baseUrl}/v1/admin/api-keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'bench ingest', role: 'ingest' }),
+      });
+      if (!response.ok)
+        throw new Error(`creating an ingest key answered ${response.status}: ${await response.text()}`);
+      ingestKey = ((await response.json()) as { key: string }).key;
+    },
+    ours: () => ({
+      method: 'POST',
+      path: '/v1/batch',
+      headers: { authorization: `Basic ${Buffer.from(`${ingestKey}:`).toString('base64')}` },
+      nextBody: segmentBatches(`ours-${Date.now().toString(36)}`),
+    }),
+    baseline: { method: 'POST', path: '/v1/batch', nextBody: segmentBatches('baseline') },
+    eventsPerRequest: EVENTS_PER_BATCH,
+    // Only `stored`: a duplicate was acknowledged (and counted) by an earlier answer, if ever.
+    acknowledged: (body) => body.split('"status":"stored"').length - 1,
+  };
+}
 
 function settingsFromEnv(): Settings {
   const number = (name: string, fallback: number, min: number): number => {
@@ -146,10 +197,11 @@ async function startServer(
   script: string,
   readyPath: string,
   env: Record<string, string>,
+  nodeArgs: string[] = [],
 ): Promise<Server> {
   const port = await freePort();
   // node with tsx as a loader, not `npx tsx`: one process per server, no npm or tsx wrapper in between.
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -215,9 +267,11 @@ function percentile(sorted: Float64Array, q: number): number {
   return sorted[index] ?? Number.NaN;
 }
 
-function cannonOptions(baseUrl: string, spec: RequestSpec, connections: number, durationS: number) {
+function cannonOptions(target: Target, connections: number, durationS: number) {
+  const { baseUrl, spec, onAcknowledged } = target;
   const headers = { ...spec.headers };
-  if (spec.body !== undefined) headers['content-type'] = 'application/json';
+  if (spec.body !== undefined || spec.nextBody) headers['content-type'] = 'application/json';
+  const { nextBody } = spec;
   return {
     url: baseUrl + spec.path,
     method: spec.method,
@@ -225,6 +279,24 @@ function cannonOptions(baseUrl: string, spec: RequestSpec, connections: number, 
     body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
     connections,
     duration: durationS,
+    ...(nextBody || onAcknowledged
+      ? {
+          requests: [
+            {
+              ...(nextBody
+                ? { setupRequest: <R extends object>(request: R) => ({ ...request, body: nextBody() }) }
+                : {}),
+              ...(onAcknowledged
+                ? {
+                    onResponse: (status: number, body: string) => {
+                      if (status >= 200 && status < 300) onAcknowledged(body);
+                    },
+                  }
+                : {}),
+            },
+          ],
+        }
+      : {}),
   };
 }
 
@@ -250,7 +322,7 @@ class Tally {
 }
 
 async function load(target: Target, connections: number, seconds: number, tally?: Tally): Promise<void> {
-  const instance = autocannon(cannonOptions(target.baseUrl, target.spec, connections, seconds));
+  const instance = autocannon(cannonOptions(target, connections, seconds));
   if (tally) {
     // autocannon's own latency histogram has 1 ms resolution, too coarse for sub-millisecond
     // answers; the response event carries the float time, so percentiles are computed from that.
@@ -272,6 +344,8 @@ async function load(target: Target, connections: number, seconds: number, tally?
 interface Target {
   baseUrl: string;
   spec: RequestSpec;
+  /** Sees the body of every 2xx answer (warm-up included), for the durability count. */
+  onAcknowledged?(body: string): void;
 }
 
 /**
@@ -300,11 +374,16 @@ async function measurePair(
 }
 
 /** One request before measuring, so a wrong route or key fails loudly instead of benchmarking a 401. */
-async function preflight(server: Server, spec: RequestSpec): Promise<void> {
+async function preflight(server: Server, spec: RequestSpec): Promise<string> {
+  const hasBody = spec.body !== undefined || spec.nextBody !== undefined;
   const response = await fetch(server.baseUrl + spec.path, {
     method: spec.method,
-    headers: { ...spec.headers, ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+    headers: { ...spec.headers, ...(hasBody ? { 'content-type': 'application/json' } : {}) },
+    body: spec.nextBody
+      ? spec.nextBody().toString()
+      : spec.body === undefined
+        ? undefined
+        : JSON.stringify(spec.body),
   });
   const text = await response.text();
   if (!response.ok) {
@@ -312,6 +391,7 @@ async function preflight(server: Server, spec: RequestSpec): Promise<void> {
       `${server.name}: ${spec.method} ${spec.path} answered ${response.status} before the benchmark: ${text}`,
     );
   }
+  return text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,11 +401,32 @@ interface Outcome {
   benchmark: Benchmark;
   ours: Measurement;
   baseline: Measurement;
+  /** Events acknowledged by 2xx answers over the whole run, and `events` rows after a restart. */
+  durability?: { acknowledged: number; stored: number };
+}
+
+/** Figures some benchmarks add: events per second, the durability count. */
+function extraFigures({ benchmark, ours, baseline, durability }: Outcome): string[] {
+  const figures: string[] = [];
+  if (benchmark.eventsPerRequest) {
+    figures.push(
+      `events_per_s=${fixed(ours.rps * benchmark.eventsPerRequest, 0)}`,
+      `baseline_events_per_s=${fixed(baseline.rps * benchmark.eventsPerRequest, 0)}`,
+    );
+  }
+  if (durability) {
+    figures.push(`acknowledged=${durability.acknowledged}`, `stored_after_restart=${durability.stored}`);
+  }
+  return figures;
+}
+
+function durabilityFailed(outcome: Outcome): boolean {
+  return outcome.durability !== undefined && outcome.durability.stored < outcome.durability.acknowledged;
 }
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
-function summaryLine({ benchmark, ours, baseline }: Outcome): string {
+function summaryLine({ benchmark, ours, baseline, durability }: Outcome): string {
   return [
     `${benchmark.name}:`,
     `rps=${fixed(ours.rps, 0)}`,
@@ -336,6 +437,7 @@ function summaryLine({ benchmark, ours, baseline }: Outcome): string {
     `baseline_p50_ms=${fixed(baseline.p50Ms, 2)}`,
     `baseline_p99_ms=${fixed(baseline.p99Ms, 2)}`,
     `errors=${ours.errors + baseline.errors}`,
+    ...extraFigures({ benchmark, ours, baseline, durability }),
   ].join(' ');
 }
 
@@ -348,8 +450,8 @@ function machineDescription(): string {
 const RESULTS_START = '<!-- bench:results:start (rows are added by npm run bench, newest first) -->';
 const RESULTS_END = '<!-- bench:results:end -->';
 const TABLE_HEADER = [
-  '| date (UTC) | benchmark | rps | baseline rps | ratio | p50 ms | p99 ms | baseline p50 ms | baseline p99 ms | errors | machine | node | settings |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |',
+  '| date (UTC) | benchmark | rps | baseline rps | ratio | p50 ms | p99 ms | baseline p50 ms | baseline p99 ms | errors | machine | node | settings | other figures |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |',
 ];
 
 function docsTemplate(): string {
@@ -407,8 +509,9 @@ async function updateDocs(outcomes: Outcome[], settings: Settings): Promise<void
       : [];
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const settingsText = `${settings.connections} connections, ${settings.warmupS} s warm-up, ${settings.durationS} s in ${settings.rounds} rounds`;
-  const rows = outcomes.map(({ benchmark, ours, baseline }) =>
-    [
+  const rows = outcomes.map((outcome) => {
+    const { benchmark, ours, baseline } = outcome;
+    return [
       date,
       `\`${benchmark.name}\``,
       fixed(ours.rps, 0),
@@ -422,8 +525,9 @@ async function updateDocs(outcomes: Outcome[], settings: Settings): Promise<void
       machineDescription(),
       process.version,
       settingsText,
-    ].join(' | '),
-  );
+      extraFigures(outcome).join(' '),
+    ].join(' | ');
+  });
   const table = [...TABLE_HEADER, ...rows.map((row) => `| ${row} |`), ...previousRows].join('\n');
   // Anything after the table (hand-written notes on a run) is kept as it is.
   const notes = end >= 0 ? existing.slice(end + RESULTS_END.length) : '\n';
@@ -445,15 +549,18 @@ async function main(): Promise<number> {
   const dataDir = await mkdtemp(join(os.tmpdir(), 'esp-hub-bench-'));
   tempDirs.add(dataDir);
   const adminKey = `ehk_${randomBytes(32).toString('base64url')}`;
+  const oursEnv = {
+    ESP_HUB_DATA_DIR: dataDir,
+    ESP_HUB_ADMIN_KEY: adminKey,
+    ESP_HUB_SECRET_KEY: randomBytes(32).toString('base64url'),
+    ESP_HUB_SCHEDULER: 'off',
+    ESP_HUB_LOG_LEVEL: 'warn',
+  };
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const oursArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   try {
-    const [ours, baseline] = await Promise.all([
-      startServer('esp-hub', 'src/entry/node.ts', '/readyz', {
-        ESP_HUB_DATA_DIR: dataDir,
-        ESP_HUB_ADMIN_KEY: adminKey,
-        ESP_HUB_SECRET_KEY: randomBytes(32).toString('base64url'),
-        ESP_HUB_SCHEDULER: 'off',
-        ESP_HUB_LOG_LEVEL: 'warn',
-      }),
+    let [ours, baseline] = await Promise.all([
+      startServer('esp-hub', 'src/entry/node.ts', '/readyz', oursEnv, oursArgs),
       startServer('baseline', 'test/bench/baseline-server.ts', '/healthz', {}),
     ]);
     const ctx: OursContext = { baseUrl: ours.baseUrl, adminKey };
@@ -463,14 +570,22 @@ async function main(): Promise<number> {
     );
 
     const outcomes: Outcome[] = [];
+    /** Events acknowledged per benchmark that counts them (see `Benchmark.acknowledged`). */
+    const acknowledgedBy = new Map<Benchmark, number>();
     for (const benchmark of benchmarks) {
       await benchmark.setup?.(ctx);
       const oursSpec = benchmark.ours(ctx);
-      await preflight(ours, oursSpec);
+      const { acknowledged } = benchmark;
+      const onAcknowledged = acknowledged
+        ? (body: string) =>
+            acknowledgedBy.set(benchmark, (acknowledgedBy.get(benchmark) ?? 0) + acknowledged(body))
+        : undefined;
+      const firstAnswer = await preflight(ours, oursSpec);
+      onAcknowledged?.(firstAnswer);
       await preflight(baseline, benchmark.baseline);
       console.log(`bench: ${benchmark.name}…`);
       const { ours: oursResult, baseline: baselineResult } = await measurePair(
-        { baseUrl: ours.baseUrl, spec: oursSpec },
+        { baseUrl: ours.baseUrl, spec: oursSpec, ...(onAcknowledged ? { onAcknowledged } : {}) },
         { baseUrl: baseline.baseUrl, spec: benchmark.baseline },
         settings,
       );
@@ -491,16 +606,45 @@ async function main(): Promise<number> {
       if (server.child.exitCode !== null)
         throw new Error(`${server.name} died during the run:\n${server.output()}`);
     }
+    if (acknowledgedBy.size > 0) {
+      // Durability: a graceful stop, a fresh process on the same data, then count what is there.
+      await stopServer(ours);
+      running.splice(running.indexOf(ours), 1);
+      console.log('bench: restarting esp-hub on the same data directory to count stored events…');
+      ours = await startServer('esp-hub', 'src/entry/node.ts', '/readyz', oursEnv);
+      const stored = await countStoredEvents(join(dataDir, 'esp-hub.db'));
+      for (const outcome of outcomes) {
+        const acknowledged = acknowledgedBy.get(outcome.benchmark);
+        if (acknowledged !== undefined) outcome.durability = { acknowledged, stored };
+      }
+    }
     if (process.env.BENCH_WRITE_DOCS !== '0') {
       await updateDocs(outcomes, settings);
       console.log(`bench: results added to ${DOCS_PATH}`);
     }
     // The summary lines come last, so they are the closing lines of the output.
     for (const outcome of outcomes) console.log(summaryLine(outcome));
-    return outcomes.some((o) => o.ours.errors + o.baseline.errors > 0) ? 1 : 0;
+    for (const outcome of outcomes.filter(durabilityFailed)) {
+      console.error(`bench: ${outcome.benchmark.name}: acknowledged events missing after the restart`);
+    }
+    return outcomes.some((o) => o.ours.errors + o.baseline.errors > 0 || durabilityFailed(o)) ? 1 : 0;
   } finally {
     await Promise.all(running.map(stopServer));
     await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Rows in `events`, read from the database file by a client of our own (the restarted server has
+ * it open too; WAL lets both read). Only the ingest benchmarks write events, so this is their count.
+ */
+async function countStoredEvents(file: string): Promise<number> {
+  const client = createClient({ url: `file:${file}` });
+  try {
+    const result = await client.execute('select count(*) as n from events');
+    return Number(result.rows[0]?.n ?? Number.NaN);
+  } finally {
+    client.close();
   }
 }
 
