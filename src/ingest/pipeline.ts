@@ -41,10 +41,18 @@ async function ingestNow(deps: AppDeps, records: IngestRecord[]): Promise<Ingest
   const now = deps.now();
   const results: IngestResult[] = new Array(records.length);
 
-  const duplicates = await duplicateEventIndexes(deps, records);
+  // SQLite drivers cut text at U+0000 (libSQL does on read), which would break dedupe and joins.
+  const withNul = new Set(records.flatMap((record, index) => (hasNul(record) ? [index] : [])));
+  for (const index of withNul)
+    results[index] = { status: 'unresolved', reason: 'a message id or identifier contains U+0000' };
+  const duplicates = await duplicateEventIndexes(
+    deps,
+    records.map((record, index) => (withNul.has(index) ? { ...record, event: undefined } : record)),
+  );
   const accepted: number[] = [];
   const inputs: ResolutionInput[] = [];
   records.forEach((record, index) => {
+    if (withNul.has(index)) return;
     if (duplicates.has(index)) {
       results[index] = { status: 'duplicate', messageId: record.event!.messageId };
       return;
@@ -251,7 +259,7 @@ async function ingestNow(deps: AppDeps, records: IngestRecord[]): Promise<Ingest
     // A profile with no event yet has no metrics row: readers treat a missing row as empty.
     [...metricStates].filter(([id]) => touchedMetrics.has(id) && !rebuild.has(id)),
   );
-  writes.push(...traitWrites(deps, traitUpdates, now), ...metricsWrites(deps, metricUpdates, now));
+  writes.push(...traitWrites(traitUpdates, now), ...metricsWrites(deps, metricUpdates, now));
 
   await atomic(db, [...resolutionWrites(deps, plan, now, 'resolver', traitStates), ...writes]);
   if (rebuild.size > 0) await recomputeProfiles(deps, [...rebuild], settings);
@@ -259,6 +267,12 @@ async function ingestNow(deps: AppDeps, records: IngestRecord[]): Promise<Ingest
   const changed = [...new Set([...created, ...touchedTraits])];
   if (changed.length > 0 && settings.identity.probabilistic.enabled) await matchProfiles(deps, changed);
   return results;
+}
+
+function hasNul(record: IngestRecord): boolean {
+  const { externalIds, ...ids } = record.identifiers;
+  const values = [record.event?.messageId, ...Object.values(ids), ...Object.values(externalIds ?? {})];
+  return values.some((value) => typeof value === 'string' && value.includes('\u0000'));
 }
 
 function sqlOrderStatus(

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, inArray, isNull } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { atomic, type Statement } from '../db/atomic.js';
 import { bulkInsert } from '../db/bulk.js';
@@ -116,13 +116,13 @@ export function metricsWrites(deps: AppDeps, states: Map<string, MetricsState>, 
   return bulkInsert(profileMetrics, rows, deps.sqlParamLimit, METRIC_UPSERT);
 }
 
-export function traitWrites(deps: AppDeps, states: Map<string, ProfileTraitsState>, now: Date): Statement[] {
-  return [...states].map(([id, state]) =>
-    deps.db
-      .update(profiles)
-      .set({ traits: state.traits, traitSources: state.traitSources, updatedAt: now })
-      .where(eq(profiles.id, id)),
-  );
+export function traitWrites(states: Map<string, ProfileTraitsState>, now: Date): Statement[] {
+  // One fixed statement text per profile update: the driver compiles it once per batch.
+  return [...states].map(([id, state]) => ({
+    kind: 'raw' as const,
+    sql: 'update profiles set traits_json = ?, trait_sources_json = ?, updated_at = ? where id = ?',
+    args: [JSON.stringify(state.traits), JSON.stringify(state.traitSources), now.getTime(), id],
+  }));
 }
 
 /**
@@ -208,7 +208,7 @@ export async function recomputeProfiles(
         })),
       );
     }
-    await atomic(db, [...traitWrites(deps, traitStates, now), ...metricsWrites(deps, metricStates, now)]);
+    await atomic(db, [...traitWrites(traitStates, now), ...metricsWrites(deps, metricStates, now)]);
   }
 }
 

@@ -1,8 +1,8 @@
-import { and, inArray, lt } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import type { Statement } from '../db/atomic.js';
 import { bulkInsert } from '../db/bulk.js';
 import { chunked, padToBucket } from '../db/chunk.js';
+import { placeholders } from '../db/raw-select.js';
 import { identities, identityConflicts, merges, profiles } from '../db/schema/index.js';
 import type { ResolutionPlan } from '../identity/deterministic/types.js';
 import { mergeStatements } from '../identity/merge-statements.js';
@@ -52,13 +52,13 @@ export function resolutionWrites(
     keysBySeen.set(seenAt.getTime(), list);
   }
   for (const [seenAt, keys] of keysBySeen) {
+    // Raw and bucketed: the same few statement texts recur, so the driver reuses them.
     for (const chunk of chunked(keys, sqlParamLimit, 1, 2).map((c) => padToBucket(c, sqlParamLimit - 2))) {
-      out.push(
-        db
-          .update(identities)
-          .set({ lastSeenAt: new Date(seenAt) })
-          .where(and(inArray(identities.key, chunk), lt(identities.lastSeenAt, new Date(seenAt)))),
-      );
+      out.push({
+        kind: 'raw',
+        sql: `update identities set last_seen_at = ? where key in (${placeholders(chunk.length)}) and last_seen_at < ?`,
+        args: [seenAt, ...chunk, seenAt],
+      });
     }
   }
 

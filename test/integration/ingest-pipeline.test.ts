@@ -247,3 +247,15 @@ describe('order status in the same batch', () => {
     });
   });
 });
+
+describe('values SQLite drivers cannot hold', () => {
+  it('reports a record whose message id or identifier contains U+0000 instead of storing it', async () => {
+    const results = await ingest(t.deps, [
+      track('Product Viewed', { product_id: 'p' }, { userId: 'u\u0000x' }, '2026-01-01T00:00:00Z'),
+      track('Product Viewed', { product_id: 'p' }, { userId: 'ok' }, '2026-01-01T00:00:00Z', 'm\u0000id'),
+      track('Product Viewed', { product_id: 'p' }, { userId: 'ok' }, '2026-01-01T00:00:00Z'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['unresolved', 'unresolved', 'stored']);
+    expect(await t.deps.db.select().from(events)).toHaveLength(1);
+  });
+});
