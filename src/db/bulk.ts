@@ -49,14 +49,20 @@ export function bulkInsert<T extends Table>(
 
 interface ColumnLike {
   name: string;
+  /** drizzle's column class: `SQLiteText`, `SQLiteTextJson`, `SQLiteTimestamp`, … */
+  columnType: string;
   default?: unknown;
   hasDefault?: boolean;
   mapToDriverValue(value: unknown): unknown;
 }
 
+const PLAIN_COLUMNS = new Set(['SQLiteText', 'SQLiteInteger', 'SQLiteReal']);
+
 function driverValue(column: ColumnLike, value: unknown): unknown {
   const given = value === undefined && column.hasDefault && !isSql(column.default) ? column.default : value;
   if (given === undefined || given === null) return null;
+  // Plain text and number columns bind values as they are; JSON, dates and booleans need mapping.
+  if (PLAIN_COLUMNS.has(column.columnType)) return given;
   return column.mapToDriverValue(given);
 }
 

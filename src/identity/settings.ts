@@ -102,7 +102,20 @@ export function limitFor(settings: IdentitySettings, type: IdentifierType): numb
   return settings.limits[identifierFamily(type)];
 }
 
+const priorityCache = new WeakMap<IdentitySettings, Map<string, number>>();
+
+/** Rank of an identifier type in `priority` (lower first); memoized per settings object and type. */
 export function priorityOf(settings: IdentitySettings, type: IdentifierType): number {
-  const index = settings.priority.indexOf(identifierFamily(type));
-  return index === -1 ? settings.priority.length : index;
+  let ranks = priorityCache.get(settings);
+  if (!ranks) {
+    ranks = new Map();
+    priorityCache.set(settings, ranks);
+  }
+  let rank = ranks.get(type);
+  if (rank === undefined) {
+    const index = settings.priority.indexOf(identifierFamily(type));
+    rank = index === -1 ? settings.priority.length : index;
+    ranks.set(type, rank);
+  }
+  return rank;
 }
