@@ -15,6 +15,7 @@ import { identityRoutes } from './routes/admin-identity.js';
 import { identityJobRoutes } from './routes/admin-identity-jobs.js';
 import { importRoutes } from './routes/admin-imports.js';
 import { settingsRoutes } from './routes/admin-settings.js';
+import { syncRoutes } from './routes/admin-syncs.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { healthRoutes } from './routes/health.js';
 import { profileRoutes } from './routes/profiles.js';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', identityJobRoutes);
   app.route('/', settingsRoutes);
   app.route('/', segmentRoutes);
+  app.route('/', syncRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

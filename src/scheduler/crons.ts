@@ -7,6 +7,8 @@ export const CRON_SCHEDULES = {
   connectionHealth: '17 * * * *',
   /** Retrain the probabilistic matcher on all live profiles and merge or queue what it finds. */
   identityRetrain: '40 3 * * *',
+  /** Every minute: start the syncs whose own cron matches this minute. */
+  syncsDue: '* * * * *',
 } as const;
 
 export type JobName = keyof typeof CRON_SCHEDULES;

@@ -3,6 +3,7 @@ import { errorFields } from '../lib/logger.js';
 import { allConnectionIds, checkConnection } from '../services/connections.js';
 import { liveProfileCount, runFullPass } from '../services/identity/probabilistic.js';
 import { loadSettings } from '../services/settings.js';
+import { runDueSyncs } from '../services/syncs.js';
 import { type JobName, jobsForCron } from './crons.js';
 
 type Job = (deps: AppDeps) => Promise<Record<string, unknown>>;
@@ -20,6 +21,9 @@ const JOBS = {
       else failed++;
     }
     return { ok, failed };
+  },
+  async syncsDue(deps) {
+    return runDueSyncs(deps, deps.now());
   },
   async identityRetrain(deps) {
     const settings = await loadSettings(deps);

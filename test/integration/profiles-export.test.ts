@@ -39,6 +39,8 @@ const EXPORT_SECTION_OF_TABLE: Record<string, string> = {
   match_reviews: 'matchReviews',
   deletions: 'deletions',
   profile_match_keys: 'matchKeys',
+  sync_fingerprints: 'syncDeliveries',
+  sync_failures: 'syncFailures',
   audit_log: 'audit',
 };
 const PERSON_COLUMNS =
@@ -89,6 +91,16 @@ describe('GET /v1/profiles/{id}/export', () => {
       .insert(mergeBlocks)
       .values({ profileA: mergedId, profileB: other, reason: 'split', createdAt: now });
     await t.deps.db.insert(profileMatchKeys).values({ key: 'ln:lee', profileId: survivorId });
+    await t.deps.db
+      .insert(schema.syncFingerprints)
+      .values({ syncId: 'sync_x', profileId: survivorId, fingerprint: 'f1', syncedAt: now });
+    await t.deps.db.insert(schema.syncFailures).values({
+      syncId: 'sync_x',
+      profileId: mergedId,
+      runId: 'run_x',
+      error: { code: 'rejected', message: 'bad email' },
+      failedAt: now,
+    });
     await t.deps.db.insert(deletions).values({
       id: 'del_x',
       profileId: mergedId,

@@ -8,3 +8,4 @@ export * from './identities.js';
 export * from './metrics.js';
 export * from './profiles.js';
 export * from './resolution.js';
+export * from './sync.js';

@@ -19,6 +19,8 @@ import {
   profileMetrics,
   profiles,
   profileTraits,
+  syncFailures,
+  syncFingerprints,
 } from '../../db/schema/index.js';
 import { serialized } from '../../ingest/serialize.js';
 import { newId } from '../../lib/ids.js';
@@ -89,6 +91,8 @@ async function eraseNow(deps: AppDeps, actor: AuditActor, id: string) {
   each(0, (chunk) => db.delete(consent).where(inArray(consent.profileId, chunk)));
   each(0, (chunk) => db.delete(profileMetrics).where(inArray(profileMetrics.profileId, chunk)));
   each(0, (chunk) => db.delete(profileMatchKeys).where(inArray(profileMatchKeys.profileId, chunk)));
+  each(0, (chunk) => db.delete(syncFingerprints).where(inArray(syncFingerprints.profileId, chunk)));
+  each(0, (chunk) => db.delete(syncFailures).where(inArray(syncFailures.profileId, chunk)));
   each(1, (chunk) => db.update(orders).set({ properties: {} }).where(inArray(orders.profileId, chunk)));
   eachPair(1, (chunk) =>
     db

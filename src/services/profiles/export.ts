@@ -16,6 +16,8 @@ import {
   profileMatchKeys,
   profiles,
   profileTraits,
+  syncFailures,
+  syncFingerprints,
 } from '../../db/schema/index.js';
 import { errorFields } from '../../lib/logger.js';
 import { type AuditActor, auditInsert } from '../audit.js';
@@ -75,6 +77,8 @@ async function exportSections(deps: AppDeps, profile: ProfileRow, owners: string
     reviewRows,
     deletionRows,
     matchKeyRows,
+    syncStateRows,
+    syncFailureRows,
   ] = await Promise.all([
     byOwner((chunk) =>
       db
@@ -120,6 +124,8 @@ async function exportSections(deps: AppDeps, profile: ProfileRow, owners: string
     ),
     byOwner((chunk) => db.select().from(deletions).where(inArray(deletions.profileId, chunk))),
     byOwner((chunk) => db.select().from(profileMatchKeys).where(inArray(profileMatchKeys.profileId, chunk))),
+    byOwner((chunk) => db.select().from(syncFingerprints).where(inArray(syncFingerprints.profileId, chunk))),
+    byOwner((chunk) => db.select().from(syncFailures).where(inArray(syncFailures.profileId, chunk))),
   ]);
   const auditRows = await auditOf(deps, {
     profile: owners,
@@ -154,6 +160,9 @@ async function exportSections(deps: AppDeps, profile: ProfileRow, owners: string
     })),
     // Blocking keys the probabilistic matcher derived from the traits.
     matchKeys: matchKeyRows,
+    // Which syncs last delivered the person, and when (a hash of what was sent, not the data).
+    syncDeliveries: syncStateRows,
+    syncFailures: syncFailureRows,
     audit: auditRows,
   };
 }

@@ -1,0 +1,199 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requirePermission } from '../http/auth.js';
+import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses } from '../http/router.js';
+import {
+  createSync,
+  deleteSync,
+  getRun,
+  getSync,
+  listRuns,
+  listSyncs,
+  publicSync,
+  triggerRun,
+} from '../services/syncs.js';
+import { auditActor } from './admin-connections.js';
+
+const read = requirePermission('admin:read');
+const write = requirePermission('admin:write');
+const base = { tags: ['syncs'], security: bearerSecurity };
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const SyncId = z.object({ id: z.string().regex(/^sync_[a-z0-9]+$/, 'must be a sync id (sync_…)') });
+
+const SyncSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    destinationId: z.string(),
+    definition: z.record(z.string(), z.unknown()),
+    schedule: z.string().nullable(),
+    enabled: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Sync');
+
+const RunSchema = z
+  .object({
+    id: z.string(),
+    syncId: z.string(),
+    status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+    dryRun: z.boolean(),
+    counts: z.record(z.string(), z.number()),
+    checkpoint: z.string().nullable(),
+    error: z.unknown(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi('SyncRun');
+
+export const syncRoutes = createRouter()
+  .openapi(
+    createRoute({
+      ...base,
+      method: 'post',
+      path: '/v1/admin/syncs',
+      summary:
+        'Create a sync: profiles → a destination connection, with a field mapping and an optional cron schedule',
+      middleware: write,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({
+                name: z.string().trim().min(1).max(100),
+                destinationId: z.string().min(1),
+                definition: z.record(z.string(), z.unknown()),
+                schedule: z.string().nullable().optional().openapi({ example: '*/30 * * * *' }),
+                enabled: z.boolean().optional(),
+              }),
+            },
+          },
+        },
+      },
+      responses: { 201: json(SyncSchema, 'Created'), ...ADMIN_ERRORS, ...errorResponses(409) },
+    }),
+    async (c) => c.json(await createSync(c.get('deps'), auditActor(c), c.req.valid('json')), 201),
+  )
+  .openapi(
+    createRoute({
+      ...base,
+      method: 'get',
+      path: '/v1/admin/syncs',
+      summary: 'List syncs',
+      middleware: read,
+      responses: { 200: json(z.object({ items: z.array(SyncSchema) }), 'Syncs'), ...ADMIN_ERRORS },
+    }),
+    async (c) => c.json({ items: await listSyncs(c.get('deps')) }, 200),
+  )
+  .openapi(
+    createRoute({
+      ...base,
+      method: 'get',
+      path: '/v1/admin/syncs/{id}',
+      summary: 'Get a sync',
+      middleware: read,
+      request: { params: SyncId },
+      responses: { 200: json(SyncSchema, 'The sync'), ...ADMIN_ERRORS, ...errorResponses(404) },
+    }),
+    async (c) => c.json(publicSync(await getSync(c.get('deps'), c.req.valid('param').id)), 200),
+  )
+  .openapi(
+    createRoute({
+      ...base,
+      method: 'delete',
+      path: '/v1/admin/syncs/{id}',
+      summary: 'Delete a sync (destination data is left as it is)',
+      middleware: write,
+      request: { params: SyncId },
+      responses: { 204: { description: 'Deleted' }, ...ADMIN_ERRORS, ...errorResponses(404) },
+    }),
+    async (c) => {
+      await deleteSync(c.get('deps'), auditActor(c), c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      ...base,
+      method: 'post',
+      path: '/v1/admin/syncs/{id}/runs',
+      summary: 'Start a run (or resume an orphaned one); a dry run reports the changes without sending',
+      middleware: write,
+      request: {
+        params: SyncId,
+        query: z.object({ wait: z.enum(['true', 'false']).default('false') }),
+        body: {
+          required: false,
+          content: { 'application/json': { schema: z.object({ dryRun: z.boolean().default(false) }) } },
+        },
+      },
+      responses: {
+        202: json(z.object({ run: RunSchema }), 'Started; follow it at GET /v1/admin/sync-runs/{id}'),
+        200: json(
+          z.object({ run: RunSchema, result: z.record(z.string(), z.unknown()) }),
+          'Finished (dry runs, or wait=true)',
+        ),
+        ...ADMIN_ERRORS,
+        ...errorResponses(404, 409),
+      },
+    }),
+    async (c) => {
+      const deps = c.get('deps');
+      const body = c.req.header('content-type')?.includes('json') ? c.req.valid('json') : { dryRun: false };
+      const wait = c.req.valid('query').wait === 'true';
+      const background = (work: Promise<unknown>) => {
+        try {
+          c.executionCtx.waitUntil(work);
+        } catch {
+          // Node has no execution context: the promise simply runs on.
+        }
+      };
+      const outcome = await triggerRun(deps, c.req.valid('param').id, {
+        dryRun: body?.dryRun ?? false,
+        wait,
+        background,
+      });
+      if (outcome.result)
+        return c.json({ run: outcome.run, result: outcome.result as Record<string, unknown> }, 200);
+      return c.json({ run: outcome.run }, 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      ...base,
+      method: 'get',
+      path: '/v1/admin/syncs/{id}/runs',
+      summary: 'Run history with counts',
+      middleware: read,
+      request: {
+        params: SyncId,
+        query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }),
+      },
+      responses: {
+        200: json(z.object({ items: z.array(RunSchema) }), 'Runs, newest first'),
+        ...ADMIN_ERRORS,
+        ...errorResponses(404),
+      },
+    }),
+    async (c) =>
+      c.json(
+        { items: await listRuns(c.get('deps'), c.req.valid('param').id, c.req.valid('query').limit) },
+        200,
+      ),
+  )
+  .openapi(
+    createRoute({
+      ...base,
+      method: 'get',
+      path: '/v1/admin/sync-runs/{id}',
+      summary: 'One run: status, counts (scanned, unchanged, sent, ok, failed, skipped), checkpoint',
+      middleware: read,
+      request: { params: z.object({ id: z.string().regex(/^run_[a-z0-9]+$/) }) },
+      responses: { 200: json(RunSchema, 'The run'), ...ADMIN_ERRORS, ...errorResponses(404) },
+    }),
+    async (c) => c.json(await getRun(c.get('deps'), c.req.valid('param').id), 200),
+  );

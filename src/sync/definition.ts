@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/** Simple transforms applied in order to a mapped value before it is sent. */
+export const transformSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('format_date'), format: z.enum(['iso', 'date', 'unix']).default('date') }),
+  z.object({ type: z.literal('truncate'), length: z.number().int().min(1) }),
+  z.object({ type: z.literal('default'), value: z.union([z.string(), z.number(), z.boolean()]) }),
+  z.object({
+    type: z.literal('map_values'),
+    values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    otherwise: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+  }),
+  z.object({ type: z.literal('uppercase') }),
+  z.object({ type: z.literal('lowercase') }),
+]);
+export type Transform = z.infer<typeof transformSchema>;
+
+/** Where a mapped value comes from. */
+export const METRIC_SOURCES = [
+  'orderCount',
+  'totalSpent',
+  'averageOrderValue',
+  'firstOrderAt',
+  'lastOrderAt',
+  'engagementScore',
+  'lastViewedProductId',
+  'lastViewedCategory',
+  'lastViewedAt',
+  'cartValue',
+  'cartUpdatedAt',
+  'eventCount',
+  'lastEventAt',
+] as const;
+
+const SOURCE_PATTERN =
+  /^(traits\.[^\s]+|metrics\.[A-Za-z]+|identity\.(email|phone|user_id)|consent\.(email|sms|push)|profile\.id)$/;
+
+export const fieldMappingSchema = z
+  .object({
+    from: z
+      .string()
+      .regex(
+        SOURCE_PATTERN,
+        'must be traits.<name>, metrics.<name>, identity.email|phone|user_id, consent.email|sms|push or profile.id',
+      ),
+    /** The destination's field (merge field tag, custom field name, property name). */
+    to: z.string().trim().min(1).max(100),
+    type: z.enum(['text', 'number', 'date', 'boolean']).default('text'),
+    transforms: z.array(transformSchema).default([]),
+  })
+  .refine(
+    (mapping) =>
+      !mapping.from.startsWith('metrics.') ||
+      (METRIC_SOURCES as readonly string[]).includes(mapping.from.slice(8)),
+    {
+      message: `unknown metric; known: ${METRIC_SOURCES.join(', ')}`,
+      path: ['from'],
+    },
+  );
+export type FieldMapping = z.infer<typeof fieldMappingSchema>;
+
+export const syncDefinitionSchema = z
+  .object({
+    /** upsert: create and update; update_only: skip profiles the destination has not seen from us. */
+    mode: z.enum(['upsert', 'update_only']).default('upsert'),
+    fields: z.array(fieldMappingSchema).min(1, 'map at least one field'),
+    /** Profiles per page read from the database (not the vendor batch size: that is the connector's). */
+    pageSize: z.number().int().min(10).max(5000).default(500),
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(10).default(5),
+        baseDelayMs: z.number().int().min(1).max(60_000).default(500),
+        maxDelayMs: z.number().int().min(1).max(600_000).default(30_000),
+      })
+      .prefault({}),
+  })
+  .superRefine((definition, ctx) => {
+    const seen = new Map<string, number>();
+    definition.fields.forEach((field, index) => {
+      const other = seen.get(field.to.toLowerCase());
+      if (other !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', index, 'to'],
+          message: `'${field.to}' is already mapped by fields.${other}`,
+        });
+      }
+      seen.set(field.to.toLowerCase(), index);
+    });
+  });
+export type SyncDefinition = z.output<typeof syncDefinitionSchema>;
+export type SyncDefinitionInput = z.input<typeof syncDefinitionSchema>;
