@@ -1,9 +1,10 @@
 import type { Connector } from '../src/connector-kit/index.js';
 import { csv } from './csv/index.js';
 import { file } from './file/index.js';
+import { mailchimp } from './mailchimp/index.js';
 
 /** The only list of connectors. A key must equal its connector's id (the contract suite checks). */
-export const connectors = { csv, file } as const satisfies Record<string, Connector>;
+export const connectors = { csv, file, mailchimp } as const satisfies Record<string, Connector>;
 
 export type ConnectorId = keyof typeof connectors;
 

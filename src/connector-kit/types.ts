@@ -112,6 +112,11 @@ export interface DestinationCapability<Config> {
     remove: DestinationRecord[],
   ): Promise<RecordResult[]>;
   remove?(ctx: ConnectorContext, config: Config, records: DestinationRecord[]): Promise<RecordResult[]>;
+  /**
+   * Erasure (GDPR): deletes the contacts and their history for good, where `remove` may only
+   * archive or unsubscribe them. Optional; a connector without it has nothing beyond `remove`.
+   */
+  erase?(ctx: ConnectorContext, config: Config, records: DestinationRecord[]): Promise<RecordResult[]>;
 }
 
 export interface InboundEvent {

@@ -35,7 +35,14 @@ describe('connector registry', () => {
     expect(getConnector('__proto__')).toBeUndefined();
   });
 
-  it('connectors import only the kit, zod and their own folder', () => {
+  // The vendors' official SDKs are the one exception (DESIGN.md: client.ts uses the official SDK).
+  const OFFICIAL_SDKS = new Set([
+    '@hubspot/api-client',
+    '@mailchimp/mailchimp_marketing',
+    '@sendgrid/client',
+  ]);
+
+  it('connectors import only the kit, zod, the official vendor SDKs and their own folder', () => {
     const kitDir = path.resolve(connectorsDir, '../src/connector-kit');
     const offenders: string[] = [];
     for (const folder of readdirSync(connectorsDir)) {
@@ -47,6 +54,11 @@ describe('connector registry', () => {
         const source = readFileSync(filePath, 'utf8');
         for (const [, specifier] of source.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
           if (specifier === undefined || specifier === 'zod') continue;
+          if (
+            OFFICIAL_SDKS.has(specifier) ||
+            [...OFFICIAL_SDKS].some((sdk) => specifier.startsWith(`${sdk}/`))
+          )
+            continue;
           const target = specifier.startsWith('.')
             ? path.resolve(path.dirname(filePath), specifier)
             : specifier;
