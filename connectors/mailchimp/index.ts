@@ -7,6 +7,9 @@ import { setMembership } from './membership.js';
 import { parseMailchimpWebhook, verifyMailchimpWebhook } from './webhook.js';
 
 export { subscriberHash } from './md5.js';
+
+import { validateMailchimpTag } from './tags.js';
+
 export { baseTagFor, validateMailchimpTag } from './tags.js';
 export { REQUEST_URL_HEADER } from './webhook.js';
 
@@ -28,6 +31,10 @@ export const mailchimp = defineConnector({
   runtimes: ['node', 'worker'],
   check: checkMailchimp,
   destination: {
+    validateFieldKey: (key) => {
+      const validation = validateMailchimpTag(key);
+      return validation.ok ? undefined : validation.message;
+    },
     ensureFields: ensureMergeFields,
     upsert: upsertMembers,
     setMembership,

@@ -102,6 +102,11 @@ export interface EnsuredField extends FieldSpec {
 }
 
 export interface DestinationCapability<Config> {
+  /**
+   * Checks a destination field name when a sync is saved (e.g. Mailchimp merge tags: ≤ 10
+   * characters, A–Z and 0–9): returns why it is not acceptable, or undefined when it is.
+   */
+  validateFieldKey?(key: string): string | undefined;
   ensureFields?(ctx: ConnectorContext, config: Config, fields: FieldSpec[]): Promise<EnsuredField[]>;
   upsert(ctx: ConnectorContext, config: Config, batch: DestinationRecord[]): Promise<RecordResult[]>;
   setMembership?(

@@ -63,6 +63,13 @@ async function validated(
         path: 'destinationId',
         message: `the '${connector.id}' connector is not a destination`,
       });
+    const validateKey = connector.destination?.validateFieldKey;
+    if (validateKey && definition.success) {
+      definition.data.fields.forEach((field, index) => {
+        const problem = validateKey(field.to);
+        if (problem) problems.push({ path: `definition.fields.${index}.to`, message: problem });
+      });
+    }
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'not_found') throw error;
     problems.push({ path: 'destinationId', message: `connection ${input.destinationId} does not exist` });

@@ -188,3 +188,29 @@ describe('sync engine', () => {
     ]);
   });
 });
+
+describe('destination field names', () => {
+  it('refuses a Mailchimp merge tag over 10 characters when the sync is saved, naming the field', async () => {
+    const connection = await (
+      await t.call('POST', '/v1/admin/connections', {
+        body: { connectorId: 'mailchimp', name: 'mc', config: { apiKey: 'abc123-us21', listId: 'list1' } },
+      })
+    ).json();
+    expect(connection.id).toMatch(/^conn_/);
+    const res = await t.call('POST', '/v1/admin/syncs', {
+      body: {
+        name: 'mc sync',
+        destinationId: connection.id,
+        definition: {
+          fields: [
+            { from: 'traits.first_name', to: 'FNAME' },
+            { from: 'metrics.totalSpent', to: 'LIFETIMEVALUE', type: 'number' },
+          ],
+        },
+      },
+    });
+    expect(res.status).toBe(400);
+    const details = (await res.json()).error.details;
+    expect(details).toEqual([{ path: 'definition.fields.1.to', message: expect.stringContaining('10') }]);
+  });
+});
