@@ -1,11 +1,15 @@
 import type { Connector } from '../src/connector-kit/index.js';
 import { csv } from './csv/index.js';
 import { file } from './file/index.js';
+import { hubspot } from './hubspot/index.js';
 import { mailchimp } from './mailchimp/index.js';
 import { sendgrid } from './sendgrid/index.js';
 
 /** The only list of connectors. A key must equal its connector's id (the contract suite checks). */
-export const connectors = { csv, file, mailchimp, sendgrid } as const satisfies Record<string, Connector>;
+export const connectors = { csv, file, hubspot, mailchimp, sendgrid } as const satisfies Record<
+  string,
+  Connector
+>;
 
 export type ConnectorId = keyof typeof connectors;
 
