@@ -1,4 +1,9 @@
-import type { ConnectorContext, EnsuredField, FieldSpec } from '../../src/connector-kit/index.js';
+import type {
+  ConnectorContext,
+  EnsuredField,
+  FieldProvisioningPlan,
+  FieldSpec,
+} from '../../src/connector-kit/index.js';
 import {
   createMailchimpClient,
   type MailchimpClient,
@@ -65,4 +70,26 @@ export async function ensureMergeFields(
     ensured.push({ ...spec, destinationKey: choice.tag, created: true });
   }
   return ensured;
+}
+
+/** What `ensureMergeFields` would do: the same tag choices, nothing created. */
+export async function planMergeFields(
+  ctx: ConnectorContext,
+  config: MailchimpConfig,
+  specs: FieldSpec[],
+): Promise<FieldProvisioningPlan> {
+  const existing = await existingMergeFields(createMailchimpClient(ctx, config));
+  const claimed = new Map<string, string>();
+  const fields = specs.map((spec) => {
+    const already = claimed.get(spec.key);
+    if (already !== undefined) return { key: spec.key, destinationKey: already, action: 'exists' as const };
+    const choice = chooseTag(spec.key, mergeFieldName(spec), existing, new Set(claimed.values()));
+    claimed.set(spec.key, choice.tag);
+    return {
+      key: spec.key,
+      destinationKey: choice.tag,
+      action: choice.existing ? ('exists' as const) : ('create' as const),
+    };
+  });
+  return { fields };
 }

@@ -1,7 +1,7 @@
 import { defineConnector } from '../../src/connector-kit/index.js';
 import { checkMailchimp } from './check.js';
 import { mailchimpConfigSchema } from './config.js';
-import { ensureMergeFields } from './fields.js';
+import { ensureMergeFields, planMergeFields } from './fields.js';
 import { archiveMembers, eraseMembers, MAILCHIMP_BATCH_SIZE, upsertMembers } from './members.js';
 import { setMembership } from './membership.js';
 import { parseMailchimpWebhook, verifyMailchimpWebhook } from './webhook.js';
@@ -35,6 +35,7 @@ export const mailchimp = defineConnector({
       const validation = validateMailchimpTag(key);
       return validation.ok ? undefined : validation.message;
     },
+    planFields: planMergeFields,
     ensureFields: ensureMergeFields,
     upsert: upsertMembers,
     setMembership,

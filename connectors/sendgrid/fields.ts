@@ -2,6 +2,7 @@ import {
   type ConnectorContext,
   ConnectorError,
   type EnsuredField,
+  type FieldProvisioningPlan,
   type FieldSpec,
   isConnectorError,
 } from '../../src/connector-kit/index.js';
@@ -102,4 +103,39 @@ async function createField(
     if (found && found.field_type === fieldType) return found;
     throw error;
   }
+}
+
+/** The kit's provisioning plan shape (what the admin API shows) from SendGrid's own plan. */
+export async function planSendgridFields(
+  ctx: ConnectorContext,
+  config: SendgridConfig,
+  specs: FieldSpec[],
+): Promise<FieldProvisioningPlan> {
+  const plan = await sendgridFieldPlan(ctx, config, specs);
+  return {
+    fields: plan.fields.map((field) => {
+      const { action } = field;
+      if (action.kind === 'conflict') {
+        return {
+          key: field.spec.key,
+          destinationKey: field.destinationKey,
+          action: 'conflict' as const,
+          reason: action.reason,
+        };
+      }
+      if (action.kind === 'create')
+        return { key: field.spec.key, destinationKey: field.destinationKey, action: 'create' as const };
+      const mismatch =
+        action.kind === 'existing' && action.typeMismatch
+          ? `existing field is ${action.fieldType}, mapping wants ${action.typeMismatch.wanted}`
+          : undefined;
+      return {
+        key: field.spec.key,
+        destinationKey: field.destinationKey,
+        action: 'exists' as const,
+        ...(mismatch ? { reason: mismatch } : {}),
+      };
+    }),
+    budget: plan.budget,
+  };
 }

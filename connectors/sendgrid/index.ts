@@ -2,7 +2,7 @@ import { defineConnector } from '../../src/connector-kit/index.js';
 import { checkSendgrid } from './check.js';
 import { sendgridConfigSchema } from './config.js';
 import { MAX_CONTACTS_PER_REQUEST, MAX_REQUEST_BYTES, removeContacts, upsertContacts } from './contacts.js';
-import { ensureSendgridFields } from './fields.js';
+import { ensureSendgridFields, planSendgridFields } from './fields.js';
 import { setSendgridMembership } from './lists.js';
 import { parseSendgridEvents, verifySendgridWebhook } from './webhook.js';
 
@@ -36,6 +36,7 @@ export const sendgrid = defineConnector({
   runtimes: ['node', 'worker'],
   check: checkSendgrid,
   destination: {
+    planFields: planSendgridFields,
     ensureFields: ensureSendgridFields,
     upsert: (ctx, config, batch) => upsertContacts(ctx, config, batch),
     setMembership: (ctx, config, list, add, remove) => setSendgridMembership(ctx, config, list, add, remove),

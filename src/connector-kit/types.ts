@@ -101,7 +101,23 @@ export interface EnsuredField extends FieldSpec {
   created: boolean;
 }
 
+/** What provisioning would do for one field, shown to the admin before anything is created. */
+export interface PlannedFieldAction {
+  key: string;
+  destinationKey: string;
+  action: 'exists' | 'create' | 'conflict';
+  reason?: string;
+}
+
+export interface FieldProvisioningPlan {
+  fields: PlannedFieldAction[];
+  /** The destination's field budget, when it has one (e.g. SendGrid: 500 custom fields). */
+  budget?: { used: number; limit: number; afterPlan: number };
+}
+
 export interface DestinationCapability<Config> {
+  /** What `ensureFields` would create, without changing anything. */
+  planFields?(ctx: ConnectorContext, config: Config, fields: FieldSpec[]): Promise<FieldProvisioningPlan>;
   /**
    * Checks a destination field name when a sync is saved (e.g. Mailchimp merge tags: ≤ 10
    * characters, A–Z and 0–9): returns why it is not acceptable, or undefined when it is.

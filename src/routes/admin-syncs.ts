@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../http/auth.js';
 import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses } from '../http/router.js';
+import { provisionSyncFields } from '../services/sync-fields.js';
 import {
   createSync,
   deleteSync,
@@ -196,4 +197,49 @@ export const syncRoutes = createRouter()
       responses: { 200: json(RunSchema, 'The run'), ...ADMIN_ERRORS, ...errorResponses(404) },
     }),
     async (c) => c.json(await getRun(c.get('deps'), c.req.valid('param').id), 200),
+  )
+  .openapi(
+    createRoute({
+      ...base,
+      method: 'post',
+      path: '/v1/admin/syncs/{id}/fields',
+      summary:
+        'Field provisioning: the plan (existing, to create, budget), or with confirm the fields created',
+      middleware: write,
+      request: {
+        params: SyncId,
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.object({ confirm: z.boolean().default(false) }) } },
+        },
+      },
+      responses: {
+        200: json(
+          z.object({
+            confirmed: z.boolean(),
+            plan: z.record(z.string(), z.unknown()).optional(),
+            fields: z.array(z.record(z.string(), z.unknown())).optional(),
+          }),
+          'The plan, or the provisioned fields',
+        ),
+        ...ADMIN_ERRORS,
+        ...errorResponses(404, 409),
+      },
+    }),
+    async (c) => {
+      const result = await provisionSyncFields(
+        c.get('deps'),
+        auditActor(c),
+        c.req.valid('param').id,
+        c.req.valid('json').confirm,
+      );
+      return c.json(
+        result as {
+          confirmed: boolean;
+          plan?: Record<string, unknown>;
+          fields?: Array<Record<string, unknown>>;
+        },
+        200,
+      );
+    },
   );
