@@ -7,6 +7,7 @@ import {
   deleteSync,
   getRun,
   getSync,
+  listFailures,
   listRuns,
   listSyncs,
   publicSync,
@@ -47,6 +48,12 @@ const RunSchema = z
     error: z.unknown(),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
+    progress: z.object({
+      done: z.number().int(),
+      total: z.number().int().nullable(),
+      ratePerSecond: z.number(),
+      eta: z.string().nullable(),
+    }),
   })
   .openapi('SyncRun');
 
@@ -242,4 +249,40 @@ export const syncRoutes = createRouter()
         200,
       );
     },
+  )
+  .openapi(
+    createRoute({
+      ...base,
+      method: 'get',
+      path: '/v1/admin/syncs/{id}/failures',
+      summary: 'Records the destination refused, with the reason; they are sent again on the next run',
+      middleware: read,
+      request: {
+        params: SyncId,
+        query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      },
+      responses: {
+        200: json(
+          z.object({
+            items: z.array(
+              z.object({
+                profileId: z.string(),
+                runId: z.string(),
+                error: z.unknown(),
+                attempts: z.number().int(),
+                failedAt: z.string(),
+              }),
+            ),
+          }),
+          'Failures, newest first',
+        ),
+        ...ADMIN_ERRORS,
+        ...errorResponses(404),
+      },
+    }),
+    async (c) =>
+      c.json(
+        { items: await listFailures(c.get('deps'), c.req.valid('param').id, c.req.valid('query').limit) },
+        200,
+      ),
   );

@@ -2,7 +2,7 @@ import { asc, desc, eq } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { atomic } from '../db/atomic.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { syncRuns, syncs } from '../db/schema/index.js';
+import { syncFailures, syncRuns, syncs } from '../db/schema/index.js';
 import { AppError, issuesToFields } from '../http/errors.js';
 import { newId } from '../lib/ids.js';
 import { CronError, parseCron } from '../scheduler/cron-expression.js';
@@ -37,6 +37,25 @@ export function publicRun(row: typeof syncRuns.$inferSelect) {
     error: row.error ?? null,
     startedAt: row.startedAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
+    progress: progressOf(row),
+  };
+}
+
+/** Done / total, rate (profiles scanned per second) and, while running, the expected finish. */
+function progressOf(row: typeof syncRuns.$inferSelect) {
+  const end = row.finishedAt ?? row.heartbeatAt;
+  const seconds = Math.max(0.001, (end.getTime() - row.startedAt.getTime()) / 1000);
+  const done = row.counts.scanned;
+  const rate = done / seconds;
+  const remaining = row.total === null ? null : Math.max(0, row.total - done);
+  return {
+    done,
+    total: row.total,
+    ratePerSecond: Math.round(rate * 10) / 10,
+    eta:
+      row.status === 'running' && remaining !== null && rate > 0
+        ? new Date(row.heartbeatAt.getTime() + (remaining / rate) * 1000).toISOString()
+        : null,
   };
 }
 
@@ -155,6 +174,24 @@ export async function listRuns(deps: AppDeps, syncId: string, limit: number) {
     .orderBy(desc(syncRuns.startedAt))
     .limit(limit);
   return rows.map(publicRun);
+}
+
+/** Records the destination refused (kept for the next run), newest first. */
+export async function listFailures(deps: AppDeps, syncId: string, limit: number) {
+  await getSync(deps, syncId);
+  const rows = await deps.db
+    .select()
+    .from(syncFailures)
+    .where(eq(syncFailures.syncId, syncId))
+    .orderBy(desc(syncFailures.failedAt))
+    .limit(limit);
+  return rows.map((row) => ({
+    profileId: row.profileId,
+    runId: row.runId,
+    error: row.error,
+    attempts: row.attempts,
+    failedAt: row.failedAt.toISOString(),
+  }));
 }
 
 export async function getRun(deps: AppDeps, runId: string) {

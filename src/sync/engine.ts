@@ -1,11 +1,11 @@
-import { and, eq, inArray, lt } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull, lt } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import type { DestinationRecord, RecordResult } from '../connector-kit/types.js';
 import { atomic, type Statement } from '../db/atomic.js';
 import { bulkInsert } from '../db/bulk.js';
 import { chunked } from '../db/chunk.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { syncFailures, syncFingerprints, syncRuns, syncs } from '../db/schema/index.js';
+import { profiles, syncFailures, syncFingerprints, syncRuns, syncs } from '../db/schema/index.js';
 import { AppError } from '../http/errors.js';
 import { newId } from '../lib/ids.js';
 import { errorFields } from '../lib/logger.js';
@@ -18,6 +18,18 @@ import { budgetFor } from './rate-budget.js';
 
 /** A run whose heartbeat is older than this was orphaned by a crash or restart and may be resumed. */
 export const STALE_RUN_MS = 2 * 60_000;
+
+/**
+ * STALE_RUN_MS, or ESP_HUB_STALE_RUN_MS when set: end-to-end tests kill the process and resume
+ * at once rather than wait two minutes. Read per call (and through globalThis, since Workers
+ * may have no `process`), so nothing is read at import time.
+ */
+export function staleRunMs(): number {
+  const raw = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+    ?.ESP_HUB_STALE_RUN_MS;
+  const parsed = raw === undefined || raw === '' ? Number.NaN : Number(raw);
+  return Number.isInteger(parsed) && parsed >= 0 ? parsed : STALE_RUN_MS;
+}
 
 export type RunCounts = (typeof syncRuns.$inferSelect)['counts'];
 const ZERO: RunCounts = { scanned: 0, unchanged: 0, sent: 0, ok: 0, failed: 0, skipped: 0 };
@@ -43,7 +55,7 @@ export async function startRun(deps: AppDeps, syncId: string, options: { dryRun:
       and(
         eq(syncRuns.syncId, syncId),
         eq(syncRuns.status, 'running'),
-        lt(syncRuns.heartbeatAt, new Date(now.getTime() - STALE_RUN_MS)),
+        lt(syncRuns.heartbeatAt, new Date(now.getTime() - staleRunMs())),
       ),
     );
   if (stale && !options.dryRun) {
@@ -55,6 +67,11 @@ export async function startRun(deps: AppDeps, syncId: string, options: { dryRun:
     });
     return { ...stale, heartbeatAt: now };
   }
+  // The number of live profiles when the run starts: the denominator of its progress and ETA.
+  const [{ n: total } = { n: 0 }] = await deps.db
+    .select({ n: count() })
+    .from(profiles)
+    .where(and(isNull(profiles.mergedInto), isNull(profiles.deletedAt)));
   const row: typeof syncRuns.$inferInsert = {
     id: newId('run'),
     syncId,
@@ -62,6 +79,7 @@ export async function startRun(deps: AppDeps, syncId: string, options: { dryRun:
     dryRun: options.dryRun,
     checkpoint: null,
     counts: { ...ZERO },
+    total,
     startedAt: now,
     heartbeatAt: now,
   };

@@ -98,6 +98,9 @@ describe('sync engine', () => {
     expect((await lines()).at(-1)).toMatchObject({ email: 'p3@example.com', fields: { FNAME: 'Patricia' } });
 
     const history = await (await t.call('GET', `/v1/admin/syncs/${syncId}/runs`)).json();
+    expect(history.items[0].progress).toMatchObject({ done: 25, total: 25, eta: null });
+    expect(history.items[0].progress.ratePerSecond).toBeGreaterThan(0);
+    expect((await (await t.call('GET', `/v1/admin/syncs/${syncId}/failures`)).json()).items).toEqual([]);
     expect(history.items.map((r: { counts: { sent: number } }) => r.counts.sent)).toEqual([1, 0, 25]);
   });
 
