@@ -11,6 +11,7 @@ import { apiKeyRoutes } from './routes/admin-api-keys.js';
 import { auditRoutes } from './routes/admin-audit.js';
 import { connectionRoutes } from './routes/admin-connections.js';
 import { connectorRoutes } from './routes/admin-connectors.js';
+import { deletionRoutes } from './routes/admin-deletions.js';
 import { identityRoutes } from './routes/admin-identity.js';
 import { identityJobRoutes } from './routes/admin-identity-jobs.js';
 import { importRoutes } from './routes/admin-imports.js';
@@ -20,6 +21,7 @@ import { catalogRoutes } from './routes/catalog.js';
 import { healthRoutes } from './routes/health.js';
 import { profileRoutes } from './routes/profiles.js';
 import { segmentRoutes } from './routes/segment.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export const API_VERSION = '0.1.0';
 
@@ -71,6 +73,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', settingsRoutes);
   app.route('/', segmentRoutes);
   app.route('/', syncRoutes);
+  app.route('/', webhookRoutes);
+  app.route('/', deletionRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

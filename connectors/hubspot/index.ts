@@ -1,7 +1,13 @@
 import { defineConnector } from '../../src/connector-kit/index.js';
 import { checkHubspot } from './check.js';
 import { HUBSPOT_BATCH_SIZE, hubspotCheckpointSchema, hubspotConfigSchema } from './config.js';
-import { ensureHubspotFields, removeHubspot, setHubspotMembership, upsertHubspot } from './destination.js';
+import {
+  ensureHubspotFields,
+  eraseHubspotContacts,
+  removeHubspot,
+  setHubspotMembership,
+  upsertHubspot,
+} from './destination.js';
 import { readHubspotContacts } from './source.js';
 import { parseHubspotWebhook, verifyHubspotWebhook } from './webhook.js';
 
@@ -28,6 +34,7 @@ export const hubspot = defineConnector({
     upsert: upsertHubspot,
     setMembership: setHubspotMembership,
     remove: removeHubspot,
+    erase: eraseHubspotContacts,
   },
   webhook: {
     verify: (rawBody, headers, config) => verifyHubspotWebhook(rawBody, headers, config),

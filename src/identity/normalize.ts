@@ -45,6 +45,11 @@ export function normalizePlain(type: IdentifierType, raw: string): NormalizedIde
 /** The identifiers of one record, as sources describe them. */
 export interface IdentifierInput {
   email?: string | null;
+  /**
+   * An address the person had before `email` (an ESP reporting an address change): joins the
+   * record to the profile that holds it, so the new address lands on the same person.
+   */
+  previousEmail?: string | null;
   phone?: string | null;
   userId?: string | null;
   anonymousId?: string | null;
@@ -63,6 +68,8 @@ export function normalizeIdentifiers(
   if (userId !== undefined) out.push(normalizePlain('user_id', userId));
   const email = text(input.email);
   if (email !== undefined) out.push(normalizeEmail(email, settings.email));
+  const previousEmail = text(input.previousEmail);
+  if (previousEmail !== undefined) out.push(normalizeEmail(previousEmail, settings.email));
   const phone = text(input.phone);
   if (phone !== undefined) out.push(normalizePhone(phone, settings.phone));
   for (const [source, raw] of Object.entries(input.externalIds ?? {})) {

@@ -16,6 +16,7 @@ export const ID_PREFIXES = [
   'run',
   'sync',
   'seg',
+  'sup',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

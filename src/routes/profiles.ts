@@ -118,6 +118,9 @@ const ExportSchema = z
     matchReviews: z.array(Row).openapi({ description: 'Without evidence: the pair may be two people' }),
     deletions: z.array(Row),
     matchKeys: z.array(Row).openapi({ description: 'Blocking keys the probabilistic matcher derived' }),
+    suppressions: z
+      .array(Row)
+      .openapi({ description: 'Unsubscribes pushed from one ESP to the others, with their outcome' }),
     audit: z.array(Row),
     orders: z.array(Row).openapi({ description: 'Each with its lines' }),
     events: z.array(Row).openapi({ description: 'All of them, oldest first' }),

@@ -9,6 +9,11 @@ export const CRON_SCHEDULES = {
   identityRetrain: '40 3 * * *',
   /** Every minute: start the syncs whose own cron matches this minute. */
   syncsDue: '* * * * *',
+  // The two below share existing strings on purpose: Cloudflare caps cron triggers per Worker.
+  /** Push unsubscribes learned from one ESP to the other destinations; one query when idle. */
+  suppressionsPush: '* * * * *',
+  /** Delete erased people at every destination; retries what failed last hour. */
+  deletionsPropagate: '17 * * * *',
 } as const;
 
 export type JobName = keyof typeof CRON_SCHEDULES;

@@ -2,7 +2,9 @@ import type { AppDeps } from '../app-deps.js';
 import { errorFields } from '../lib/logger.js';
 import { allConnectionIds, checkConnection } from '../services/connections.js';
 import { liveProfileCount, runFullPass } from '../services/identity/probabilistic.js';
+import { propagateDeletions } from '../services/profiles/propagate-deletions.js';
 import { loadSettings } from '../services/settings.js';
+import { pushSuppressions } from '../services/suppressions.js';
 import { runDueSyncs } from '../services/syncs.js';
 import { type JobName, jobsForCron } from './crons.js';
 
@@ -24,6 +26,12 @@ const JOBS = {
   },
   async syncsDue(deps) {
     return runDueSyncs(deps, deps.now());
+  },
+  async suppressionsPush(deps) {
+    return { ...(await pushSuppressions(deps)) };
+  },
+  async deletionsPropagate(deps) {
+    return { ...(await propagateDeletions(deps)) };
   },
   async identityRetrain(deps) {
     const settings = await loadSettings(deps);

@@ -41,6 +41,7 @@ const EXPORT_SECTION_OF_TABLE: Record<string, string> = {
   profile_match_keys: 'matchKeys',
   sync_fingerprints: 'syncDeliveries',
   sync_failures: 'syncFailures',
+  suppressions: 'suppressions',
   audit_log: 'audit',
 };
 const PERSON_COLUMNS =
@@ -100,6 +101,13 @@ describe('GET /v1/profiles/{id}/export', () => {
       runId: 'run_x',
       error: { code: 'rejected', message: 'bad email' },
       failedAt: now,
+    });
+    await t.deps.db.insert(schema.suppressions).values({
+      id: 'sup_x',
+      profileId: mergedId,
+      originConnectionId: 'conn_x',
+      reason: 'email.unsubscribed',
+      createdAt: now,
     });
     await t.deps.db.insert(deletions).values({
       id: 'del_x',

@@ -9,3 +9,4 @@ export * from './metrics.js';
 export * from './profiles.js';
 export * from './resolution.js';
 export * from './sync.js';
+export * from './webhooks.js';

@@ -95,6 +95,8 @@ export const deletions = sqliteTable(
       .$type<Record<string, string>>()
       .notNull()
       .default({}),
+    /** Propagation passes that tried at least one destination; the scheduler gives up after a bound. */
+    attempts: integer('attempts').notNull().default(0),
     completedAt: integer('completed_at', { mode: 'timestamp_ms' }),
   },
   (table) => [

@@ -19,6 +19,7 @@ import {
   profileMetrics,
   profiles,
   profileTraits,
+  suppressions,
   syncFailures,
   syncFingerprints,
 } from '../../db/schema/index.js';
@@ -93,6 +94,8 @@ async function eraseNow(deps: AppDeps, actor: AuditActor, id: string) {
   each(0, (chunk) => db.delete(profileMatchKeys).where(inArray(profileMatchKeys.profileId, chunk)));
   each(0, (chunk) => db.delete(syncFingerprints).where(inArray(syncFingerprints.profileId, chunk)));
   each(0, (chunk) => db.delete(syncFailures).where(inArray(syncFailures.profileId, chunk)));
+  // A pending push has nothing left to send (the erasure deletes the person everywhere).
+  each(0, (chunk) => db.delete(suppressions).where(inArray(suppressions.profileId, chunk)));
   each(1, (chunk) => db.update(orders).set({ properties: {} }).where(inArray(orders.profileId, chunk)));
   eachPair(1, (chunk) =>
     db

@@ -16,6 +16,7 @@ import {
   profileMatchKeys,
   profiles,
   profileTraits,
+  suppressions,
   syncFailures,
   syncFingerprints,
 } from '../../db/schema/index.js';
@@ -79,6 +80,7 @@ async function exportSections(deps: AppDeps, profile: ProfileRow, owners: string
     matchKeyRows,
     syncStateRows,
     syncFailureRows,
+    suppressionRows,
   ] = await Promise.all([
     byOwner((chunk) =>
       db
@@ -126,6 +128,7 @@ async function exportSections(deps: AppDeps, profile: ProfileRow, owners: string
     byOwner((chunk) => db.select().from(profileMatchKeys).where(inArray(profileMatchKeys.profileId, chunk))),
     byOwner((chunk) => db.select().from(syncFingerprints).where(inArray(syncFingerprints.profileId, chunk))),
     byOwner((chunk) => db.select().from(syncFailures).where(inArray(syncFailures.profileId, chunk))),
+    byOwner((chunk) => db.select().from(suppressions).where(inArray(suppressions.profileId, chunk))),
   ]);
   const auditRows = await auditOf(deps, {
     profile: owners,
@@ -163,6 +166,8 @@ async function exportSections(deps: AppDeps, profile: ProfileRow, owners: string
     // Which syncs last delivered the person, and when (a hash of what was sent, not the data).
     syncDeliveries: syncStateRows,
     syncFailures: syncFailureRows,
+    // Unsubscribes learned from one ESP and pushed to the others, with the outcome per destination.
+    suppressions: suppressionRows,
     audit: auditRows,
   };
 }
