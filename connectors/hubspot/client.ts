@@ -5,6 +5,7 @@ import {
   errorForStatus,
   isConnectorError,
 } from '../../src/connector-kit/index.js';
+import { sleep } from '../../src/connector-kit/sleep.js';
 import type { HubspotConfig } from './config.js';
 
 /**
@@ -102,19 +103,4 @@ export async function withRetry<T>(
       await sleep(wait, ctx.signal);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

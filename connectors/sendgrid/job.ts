@@ -1,4 +1,5 @@
 import { type ConnectorContext, ConnectorError, requestStream } from '../../src/connector-kit/index.js';
+import { sleep } from '../../src/connector-kit/sleep.js';
 import type { SendgridClient } from './client.js';
 import { type ErrorsByEmail, parseErrorsFile } from './errors-file.js';
 import { type ImportStatus, importStatusResponse } from './responses.js';
@@ -45,21 +46,6 @@ export async function waitForJob(
     }
     delay = Math.min(delay * 2, options.maxDelayMs);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

@@ -53,6 +53,7 @@ export {
   secretFieldsOf,
   splitSecrets,
 } from './secret.js';
+export { sleep } from './sleep.js';
 export type {
   Capability,
   CheckResult,

@@ -12,8 +12,12 @@ export interface DeliveryOptions {
   /** Injected so tests run without real waiting. */
   sleep(ms: number): Promise<void>;
   random(): number;
-  /** Called before every write call: waits for the vendor account's request budget. */
-  acquire(): Promise<void>;
+  /**
+   * Called before every write call: waits for the vendor account's request budget. May return a
+   * function to call once the call is answered, so the budget counts the request from then.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: budgets without answer tracking (and test doubles) resolve to nothing.
+  acquire(): Promise<(() => void) | undefined | void>;
   /** Told about a 429 so the shared budget slows down. */
   onRateLimited(retryAfterMs: number | undefined): void;
 }
@@ -42,9 +46,9 @@ export async function deliverBatch(
   options: DeliveryOptions,
 ): Promise<RecordResult[]> {
   for (let attempt = 1; ; attempt++) {
-    await options.acquire();
+    const answered = await options.acquire();
     try {
-      const results = await send(batch);
+      const results = await send(batch).finally(() => answered?.());
       if (results.length !== batch.length) {
         throw new ConnectorError(
           'bad_response',

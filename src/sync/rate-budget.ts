@@ -6,7 +6,14 @@ import type { ConnectorLimits } from '../connector-kit/types.js';
  * (adaptive slowdown) and paused for the vendor's Retry-After.
  */
 export class RateBudget {
-  private readonly sent: number[] = [];
+  /**
+   * One entry per request in the window. A request's time is moved to when its answer came back:
+   * the vendor counts it when it arrives, which is after we acquired the slot, so a window measured
+   * from acquisition ends a little before the vendor's and the next window's first request is
+   * refused (429, then a long pause and a slowdown). The answer's time is never earlier than the
+   * vendor's arrival time, so a window measured from it cannot end early.
+   */
+  private readonly sent: Array<{ at: number }> = [];
   private pausedUntil = 0;
   private slowUntil = 0;
 
@@ -17,22 +24,30 @@ export class RateBudget {
       new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
-  async acquire(): Promise<void> {
+  /** Waits for a slot; call the returned function when the request's answer (or failure) is in. */
+  async acquire(): Promise<() => void> {
     for (;;) {
       const now = this.now();
       if (now < this.pausedUntil) {
         await this.sleep(this.pausedUntil - now);
         continue;
       }
-      if (!this.limit) return;
+      if (!this.limit) return () => {};
+      const { windowMs } = this.limit;
       const capacity =
         now < this.slowUntil ? Math.max(1, Math.floor(this.limit.requests / 2)) : this.limit.requests;
-      while (this.sent.length > 0 && this.sent[0]! <= now - this.limit.windowMs) this.sent.shift();
-      if (this.sent.length < capacity) {
-        this.sent.push(now);
-        return;
+      for (let i = this.sent.length - 1; i >= 0; i--) {
+        if (this.sent[i]!.at <= now - windowMs) this.sent.splice(i, 1);
       }
-      await this.sleep(this.sent[0]! + this.limit.windowMs - now);
+      if (this.sent.length < capacity) {
+        const slot = { at: now };
+        this.sent.push(slot);
+        return () => {
+          slot.at = Math.max(slot.at, this.now());
+        };
+      }
+      const oldest = Math.min(...this.sent.map((slot) => slot.at));
+      await this.sleep(Math.max(1, oldest + windowMs - now));
     }
   }
 

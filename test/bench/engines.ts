@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDeterministicResolution } from './identity-deterministic.js';
 import { benchIdentityLinkage } from './identity-linkage.js';
+import { benchSyncDelivery } from './sync-delivery.js';
 
 /**
  * The engine benchmarks of `npm run bench` (the HTTP ones are in run.ts): each runs our engine and
  * its baseline side by side in this process and returns `name: key=value …` lines, which are
  * printed and recorded in docs/benchmarks.md between the engine markers.
  *
- * BENCH_ONLY (comma-separated: identity_linkage, identity_deterministic), BENCH_IDENTITY_RECORDS
- * (default 1,000,000), BENCH_WRITE_DOCS=0 to leave the docs alone.
+ * BENCH_ONLY (comma-separated: identity_linkage, identity_deterministic, sync_delivery),
+ * BENCH_IDENTITY_RECORDS (default 1,000,000), BENCH_SYNC_PROFILES (default 100,000),
+ * BENCH_WRITE_DOCS=0 to leave the docs alone.
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DOCS = join(ROOT, 'docs', 'benchmarks.md');
@@ -24,6 +26,8 @@ const ENGINES: Array<{ name: string; run(): Promise<string[]> }> = [
     name: 'identity_deterministic',
     run: () => benchDeterministicResolution(Number(process.env.BENCH_IDENTITY_RECORDS ?? 1_000_000)),
   },
+  // sync_delivery, sync_rerun and sync_ratelimited lines (see sync-delivery.ts).
+  { name: 'sync_delivery', run: benchSyncDelivery },
 ];
 
 async function recordInDocs(lines: string[]): Promise<void> {
