@@ -164,10 +164,16 @@ export async function executeRun(
         }
         counts.sent += changed.length;
       } else {
-        for (const batch of chunked(changed, connector.limits.batchSize)) {
-          results.push(
-            ...(await deliverBatch((records) => destination.upsert(ctx, config, records), batch, delivery)),
+        // Up to the connector's declared concurrency in flight at once (the shared budget still
+        // paces them); results are kept in batch order.
+        const batches = chunked(changed, connector.limits.batchSize);
+        for (const wave of chunked(batches, Math.max(1, connector.limits.concurrency))) {
+          const answers = await Promise.all(
+            wave.map((batch) =>
+              deliverBatch((records) => destination.upsert(ctx, config, records), batch, delivery),
+            ),
           );
+          for (const answer of answers) results.push(...answer);
         }
         counts.sent += changed.length;
       }
