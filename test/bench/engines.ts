@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -42,13 +43,35 @@ async function recordInDocs(lines: string[]): Promise<void> {
   await writeFile(DOCS, docs);
 }
 
+/**
+ * Each engine runs in a child process of its own: peak RSS is per process, and one engine's
+ * garbage (the 1M-record run) must not be counted against the next.
+ */
+function runInChild(name: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+      env: { ...process.env, BENCH_ONLY: name, BENCH_WRITE_DOCS: '0', BENCH_IN_CHILD: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`bench ${name} exited with ${code}`));
+      else resolve(out.split('\n').filter((line) => /^[a-z0-9_]+: /.test(line)));
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
   const lines: string[] = [];
   for (const engine of ENGINES) {
     if (only && !only.includes(engine.name)) continue;
-    process.stderr.write(`bench: ${engine.name}…\n`);
-    const produced = await engine.run();
+    const produced = process.env.BENCH_IN_CHILD ? await engine.run() : await runInChild(engine.name);
+    if (!process.env.BENCH_IN_CHILD) process.stderr.write(`bench: ${engine.name} done\n`);
     for (const line of produced) console.log(line);
     lines.push(...produced);
   }
