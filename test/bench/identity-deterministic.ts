@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
-import type { AppDeps } from '../../src/app-deps.js';
-import { createConnectorContext } from '../../src/connector-kit/context.js';
 import { atomic } from '../../src/db/atomic.js';
 import { bulkInsert } from '../../src/db/bulk.js';
-import { migrationStatus } from '../../src/db/migration-status.js';
-import { openNodeDatabase } from '../../src/db/node-database.js';
 import { identities } from '../../src/db/schema/index.js';
-import { MIGRATIONS_FOLDER } from '../../src/entry/node-runtime.js';
 import { ingest } from '../../src/ingest/pipeline.js';
 import type { IngestRecord } from '../../src/ingest/types.js';
-import { createLogger } from '../../src/lib/logger.js';
-import { createSecretBox } from '../../src/lib/secret-box.js';
+import { openBenchDeps } from './bench-deps.js';
 
 /**
  * Deterministic resolution of N identify records with three identifier types (user id, email,
@@ -86,30 +80,8 @@ function* records(n: number): Generator<IngestRecord> {
   }
 }
 
-async function openDeps(dir: string): Promise<{ deps: AppDeps; close(): void }> {
-  const database = await openNodeDatabase({
-    url: `file:${join(dir, 'bench.db')}`,
-    migrationsFolder: MIGRATIONS_FOLDER,
-  });
-  const logger = createLogger('error');
-  return {
-    close: database.close,
-    deps: {
-      runtime: 'node',
-      db: database.db,
-      secrets: await createSecretBox(crypto.getRandomValues(new Uint8Array(32))),
-      logger,
-      now: () => new Date(),
-      migrationStatus: () => migrationStatus(database.db, 'drizzle'),
-      connectorContext: () => createConnectorContext({ logger }),
-      sqlParamLimit: 30_000,
-      settings: { maxBodyBytes: 1 << 20, corsOrigins: [] },
-    },
-  };
-}
-
 async function runOurs(n: number, dir: string) {
-  const { deps, close } = await openDeps(dir);
+  const { deps, close } = await openBenchDeps(dir);
   const started = performance.now();
   let batch: IngestRecord[] = [];
   let stored = 0;
@@ -140,7 +112,7 @@ async function runOurs(n: number, dir: string) {
 }
 
 async function runBaseline(n: number, dir: string) {
-  const { deps, close } = await openDeps(dir);
+  const { deps, close } = await openBenchDeps(dir);
   const started = performance.now();
   const now = new Date();
   let rows: Array<typeof identities.$inferInsert> = [];

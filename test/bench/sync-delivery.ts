@@ -3,19 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AppDeps } from '../../src/app-deps.js';
-import { createConnectorContext } from '../../src/connector-kit/context.js';
-import { migrationStatus } from '../../src/db/migration-status.js';
-import { openNodeDatabase } from '../../src/db/node-database.js';
-import { MIGRATIONS_FOLDER } from '../../src/entry/node-runtime.js';
 import { ingest } from '../../src/ingest/pipeline.js';
 import type { IngestRecord } from '../../src/ingest/types.js';
-import { createLogger } from '../../src/lib/logger.js';
-import { createSecretBox } from '../../src/lib/secret-box.js';
 import { createConnection } from '../../src/services/connections.js';
 import { createSync } from '../../src/services/syncs.js';
 import { executeRun, startRun } from '../../src/sync/engine.js';
 import { type FakeEsp, startFakeEsp } from '../fakes/esp/server.js';
 import { FAKE_TOKEN, startFakeHubspot } from '../fakes/hubspot/server.js';
+import { openBenchDeps } from './bench-deps.js';
 
 /**
  * The sync engine end to end: seeded profiles → engine → real connector → real HTTP → a
@@ -38,29 +33,6 @@ import { FAKE_TOKEN, startFakeHubspot } from '../fakes/hubspot/server.js';
  */
 const SEED_BATCH = 20_000;
 const SYSTEM = { principal: null };
-
-async function openDeps(dir: string): Promise<{ deps: AppDeps; close(): void }> {
-  const database = await openNodeDatabase({
-    url: `file:${join(dir, 'bench.db')}`,
-    migrationsFolder: MIGRATIONS_FOLDER,
-  });
-  const logger = createLogger('error');
-  return {
-    close: database.close,
-    deps: {
-      runtime: 'node',
-      db: database.db,
-      secrets: await createSecretBox(crypto.getRandomValues(new Uint8Array(32))),
-      logger,
-      now: () => new Date(),
-      migrationStatus: () => migrationStatus(database.db, 'drizzle'),
-      connectorContext: () => createConnectorContext({ logger }),
-      // The Node default (libSQL file); the Worker's D1 limit is exercised by the tests.
-      sqlParamLimit: 30_000,
-      settings: { maxBodyBytes: 1 << 20, corsOrigins: [] },
-    },
-  };
-}
 
 const person = (i: number): IngestRecord => ({
   source: 'bench',
@@ -108,7 +80,7 @@ async function timedRun(deps: AppDeps, syncId: string) {
 
 async function deliveryAndRerun(n: number): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'esp-hub-bench-sync-'));
-  const { deps, close } = await openDeps(dir);
+  const { deps, close } = await openBenchDeps(dir);
   const esp = await startFakeEsp({ rate429: 0.05, rate5xx: 0.05, retryAfterSeconds: 1, seed: 11 });
   try {
     const seedStarted = performance.now();
@@ -154,7 +126,7 @@ async function deliveryAndRerun(n: number): Promise<string[]> {
 
 async function rateLimited(n: number): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'esp-hub-bench-sync-rate-'));
-  const { deps, close } = await openDeps(dir);
+  const { deps, close } = await openBenchDeps(dir);
   const hubspot = await startFakeHubspot({ requestsPerTenSeconds: 100 });
   const esp = await startFakeEsp({ budget: { requests: 10, windowMs: 1000 } });
   try {

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import type { AppDeps } from '../../src/app-deps.js';
+import { createConnectorContext } from '../../src/connector-kit/context.js';
+import { migrationStatus } from '../../src/db/migration-status.js';
+import { openNodeDatabase } from '../../src/db/node-database.js';
+import { MIGRATIONS_FOLDER } from '../../src/entry/node-runtime.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { createSecretBox } from '../../src/lib/secret-box.js';
+
+/**
+ * The app's dependencies on a fresh embedded SQLite file in `dir`, as the Node entry builds them,
+ * for engine benchmarks that call services directly (no HTTP).
+ */
+export async function openBenchDeps(dir: string): Promise<{ deps: AppDeps; close(): void }> {
+  const database = await openNodeDatabase({
+    url: `file:${join(dir, 'bench.db')}`,
+    migrationsFolder: MIGRATIONS_FOLDER,
+  });
+  const logger = createLogger('error');
+  return {
+    close: database.close,
+    deps: {
+      runtime: 'node',
+      db: database.db,
+      secrets: await createSecretBox(crypto.getRandomValues(new Uint8Array(32))),
+      logger,
+      now: () => new Date(),
+      migrationStatus: () => migrationStatus(database.db, 'drizzle'),
+      connectorContext: () => createConnectorContext({ logger }),
+      // The Node entry's limit; the Worker's D1 limit (100) is exercised by the tests.
+      sqlParamLimit: 30_000,
+      settings: { maxBodyBytes: 1 << 20, corsOrigins: [] },
+    },
+  };
+}
