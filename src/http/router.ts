@@ -60,3 +60,9 @@ const ERROR_DESCRIPTIONS = {
 /** Admin routes all use these. */
 export const ADMIN_ERRORS = errorResponses(400, 401, 403);
 export const bearerSecurity = [{ bearerAuth: [] }];
+
+/** A JSON response entry for a route's `responses`. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});

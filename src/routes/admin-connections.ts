@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-deps.js';
 import { requirePermission } from '../http/auth.js';
-import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses } from '../http/router.js';
+import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses, json } from '../http/router.js';
 import type { AuditActor } from '../services/audit.js';
 import {
   checkConnection,
@@ -52,10 +52,6 @@ const SourceRecordSchema = z
 
 const NameSchema = z.string().trim().min(1).max(100);
 const IdParams = z.object({ id: z.string().regex(/^conn_[a-z0-9]+$/, 'must be a connection id (conn_…)') });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 export function auditActor(c: Context<AppEnv>): AuditActor {
   return { principal: c.get('principal'), requestId: c.get('requestId') };

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../http/auth.js';
-import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses } from '../http/router.js';
+import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses, json } from '../http/router.js';
 import { requireCanonical } from '../services/identity/canonical.js';
 import { explainPair, mergesOf, publicMerge } from '../services/identity/explain.js';
 import {
@@ -16,10 +16,6 @@ import { auditActor } from './admin-connections.js';
 const read = requirePermission('admin:read');
 const write = requirePermission('admin:write');
 const base = { tags: ['identity'], security: bearerSecurity };
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const ProfileId = z.string().regex(/^prof_[a-z0-9]+$/, 'must be a profile id (prof_…)');
 
 const MergeSchema = z

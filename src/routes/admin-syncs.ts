@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../http/auth.js';
-import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses } from '../http/router.js';
+import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses, json } from '../http/router.js';
 import { provisionSyncFields } from '../services/sync-fields.js';
 import {
   createSync,
@@ -18,10 +18,6 @@ import { auditActor } from './admin-connections.js';
 const read = requirePermission('admin:read');
 const write = requirePermission('admin:write');
 const base = { tags: ['syncs'], security: bearerSecurity };
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const SyncId = z.object({ id: z.string().regex(/^sync_[a-z0-9]+$/, 'must be a sync id (sync_…)') });
 
 const SyncSchema = z

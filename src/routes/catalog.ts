@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-deps.js';
 import { requireAnyPermission, requirePermission } from '../http/auth.js';
 import type { FieldIssue } from '../http/errors.js';
-import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses } from '../http/router.js';
+import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses, json } from '../http/router.js';
 import {
   checkProduct,
   deactivateProduct,
@@ -65,10 +65,6 @@ const UpsertBodySchema = z.object({
 });
 
 const IdParams = z.object({ id: z.string().min(1).max(256).openapi({ example: 'sku-1042' }) });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const read = requirePermission('admin:read');
 // Catalog feeds come from the same systems that send events, so an ingest key may write too.

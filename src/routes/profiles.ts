@@ -4,7 +4,7 @@ import type { AppEnv } from '../app-deps.js';
 import { CONSENT_CHANNELS, CONSENT_STATUSES } from '../db/schema/index.js';
 import { requirePermission } from '../http/auth.js';
 import { AppError } from '../http/errors.js';
-import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses } from '../http/router.js';
+import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses, json } from '../http/router.js';
 import { listDeletions, parseDeletionCursor } from '../services/profiles/deletions.js';
 import { eraseProfile } from '../services/profiles/erase.js';
 import { exportProfile } from '../services/profiles/export.js';
@@ -171,10 +171,6 @@ const EventsQuery = z.coerce
   .max(MAX_RECENT_EVENTS)
   .default(DEFAULT_RECENT_EVENTS)
   .openapi({ description: `How many recent events to include (0–${MAX_RECENT_EVENTS})` });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const NOT_FOUND = errorResponses(404, 410);
 
 /** Canonical location of the person, and no caching anywhere: every body here is personal data. */
