@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -20,7 +21,9 @@ export const profiles = sqliteTable(
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
     deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
   },
-  (table) => [index('profiles_merged_into_idx').on(table.mergedInto)],
+  // Partial: only merged profiles are looked up by `merged_into`, and skipping the NULLs saves an
+  // index insert for every new profile ingest creates.
+  (table) => [index('profiles_merged_into_idx').on(table.mergedInto).where(sql`merged_into is not null`)],
 );
 
 /**
