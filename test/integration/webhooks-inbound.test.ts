@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sendgridSigningKeys } from '../../connectors/sendgrid/fixtures/sign-webhook.js';
 import { consent, events, identities, suppressions, webhookEvents } from '../../src/db/schema/index.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -34,42 +35,17 @@ function post(path: string, body: string, headers: Record<string, string> = {}) 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
-/** Raw r‖s (Web Crypto's output) → DER, as SendGrid sends it (see the SendGrid unit test). */
-function rawToDer(raw: Uint8Array): Uint8Array {
-  const integer = (bytes: Uint8Array) => {
-    let start = 0;
-    while (start < bytes.length - 1 && bytes[start] === 0) start++;
-    const trimmed = bytes.subarray(start);
-    const body = (trimmed[0]! & 0x80) !== 0 ? Uint8Array.of(0, ...trimmed) : trimmed;
-    return Uint8Array.of(0x02, body.length, ...body);
-  };
-  const r = integer(raw.subarray(0, 32));
-  const s = integer(raw.subarray(32));
-  return Uint8Array.of(0x30, r.length + s.length, ...r, ...s);
-}
-
 async function sendgridKeys() {
-  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-    'sign',
-    'verify',
-  ]);
-  const publicKey = Buffer.from(await crypto.subtle.exportKey('spki', pair.publicKey)).toString('base64');
+  const keys = await sendgridSigningKeys();
   const sign = async (body: string) => {
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const raw = new Uint8Array(
-      await crypto.subtle.sign(
-        { name: 'ECDSA', hash: 'SHA-256' },
-        pair.privateKey,
-        encoder.encode(`${timestamp}${body}`),
-      ),
-    );
     return {
       'content-type': 'application/json',
-      'X-Twilio-Email-Event-Webhook-Signature': Buffer.from(rawToDer(raw)).toString('base64'),
+      'X-Twilio-Email-Event-Webhook-Signature': await keys.sign(timestamp, encoder.encode(body)),
       'X-Twilio-Email-Event-Webhook-Timestamp': timestamp,
     };
   };
-  return { publicKey, sign };
+  return { publicKey: keys.publicKey, sign };
 }
 
 async function emailConsentOf(email: string) {

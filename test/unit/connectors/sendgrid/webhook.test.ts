@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sendgridSigningKeys } from '../../../../connectors/sendgrid/fixtures/sign-webhook.js';
 import { sendgrid } from '../../../../connectors/sendgrid/index.js';
 import {
   derToRawSignature,
@@ -9,37 +10,6 @@ import {
 } from '../../../../connectors/sendgrid/webhook.js';
 
 const encoder = new TextEncoder();
-const base64 = (bytes: ArrayBuffer | Uint8Array) => Buffer.from(bytes as ArrayBuffer).toString('base64');
-
-/** Raw r‖s (Web Crypto's output) → DER, the form SendGrid puts in the signature header. */
-function rawToDer(raw: Uint8Array): Uint8Array {
-  const integer = (bytes: Uint8Array) => {
-    let start = 0;
-    while (start < bytes.length - 1 && bytes[start] === 0) start++;
-    const trimmed = bytes.subarray(start);
-    const body = (trimmed[0]! & 0x80) !== 0 ? Uint8Array.of(0, ...trimmed) : trimmed;
-    return Uint8Array.of(0x02, body.length, ...body);
-  };
-  const r = integer(raw.subarray(0, 32));
-  const s = integer(raw.subarray(32));
-  return Uint8Array.of(0x30, r.length + s.length, ...r, ...s);
-}
-
-async function keyPair() {
-  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-    'sign',
-    'verify',
-  ]);
-  const publicKey = base64(await crypto.subtle.exportKey('spki', pair.publicKey));
-  const sign = async (timestamp: string, body: Uint8Array) => {
-    const signed = new Uint8Array([...encoder.encode(timestamp), ...body]);
-    const raw = new Uint8Array(
-      await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, signed),
-    );
-    return base64(rawToDer(raw));
-  };
-  return { publicKey, sign };
-}
 
 const headersOf = (signature: string, timestamp: string) =>
   new Headers({ [SIGNATURE_HEADER]: signature, [TIMESTAMP_HEADER]: timestamp });
@@ -69,7 +39,7 @@ describe('verifySendgridSignature', () => {
   });
 
   it('accepts a body signed with a generated key pair the way SendGrid signs', async () => {
-    const { publicKey, sign } = await keyPair();
+    const { publicKey, sign } = await sendgridSigningKeys();
     const body = encoder.encode('[{"email":"a@example.com","event":"open","timestamp":1714564800}]\r\n');
     const timestamp = '1714564800';
     const options = { now: new Date(1714564800 * 1000), maxAgeSeconds: 600 };
@@ -83,14 +53,14 @@ describe('verifySendgridSignature', () => {
     expect(await verifySendgridSignature(tampered, headersOf(signature, timestamp), publicKey, options)).toBe(
       false,
     );
-    const other = await keyPair();
+    const other = await sendgridSigningKeys();
     expect(
       await verifySendgridSignature(body, headersOf(signature, timestamp), other.publicKey, options),
     ).toBe(false);
   });
 
   it('refuses stale or future timestamps unless the age check is off', async () => {
-    const { publicKey, sign } = await keyPair();
+    const { publicKey, sign } = await sendgridSigningKeys();
     const body = encoder.encode('[]');
     const timestamp = '1714564800';
     const headers = headersOf(await sign(timestamp, body), timestamp);
@@ -108,7 +78,7 @@ describe('verifySendgridSignature', () => {
   });
 
   it('refuses missing headers and malformed keys or signatures without throwing', async () => {
-    const { publicKey } = await keyPair();
+    const { publicKey } = await sendgridSigningKeys();
     const options = { now: new Date(), maxAgeSeconds: 0 };
     const body = encoder.encode('[]');
     expect(await verifySendgridSignature(body, new Headers(), publicKey, options)).toBe(false);
