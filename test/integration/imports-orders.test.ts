@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { events, identities, orderLines, orders } from '../../src/db/schema/index.js';
 import { ORDER_WINDOW_ROWS } from '../../src/services/imports/orders.js';
-import { postCsv } from '../fixtures/imports/post-csv.js';
+import { fixture, postCsv } from '../fixtures/imports/post-csv.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -14,7 +13,6 @@ afterEach(async () => {
   await t.close();
 });
 
-const fixture = (name: string) => readFile(new URL(`../fixtures/imports/${name}`, import.meta.url), 'utf8');
 const PATH = '/v1/admin/imports/orders';
 
 async function orderOf(externalOrderId: string) {

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { products } from '../../src/db/schema/index.js';
-import { ndjsonLines, postCsv } from '../fixtures/imports/post-csv.js';
+import { fixture, ndjsonLines, postCsv } from '../fixtures/imports/post-csv.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -13,7 +12,6 @@ afterEach(async () => {
   await t.close();
 });
 
-const fixture = (name: string) => readFile(new URL(`../fixtures/imports/${name}`, import.meta.url), 'utf8');
 const PATH = '/v1/admin/imports/products';
 
 async function productOf(id: string) {

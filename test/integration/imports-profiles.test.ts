@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consent, identities, profiles } from '../../src/db/schema/index.js';
-import { postCsv } from '../fixtures/imports/post-csv.js';
+import { fixture, postCsv } from '../fixtures/imports/post-csv.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -13,7 +12,6 @@ afterEach(async () => {
   await t.close();
 });
 
-const fixture = (name: string) => readFile(new URL(`../fixtures/imports/${name}`, import.meta.url), 'utf8');
 const PATH = '/v1/admin/imports/profiles';
 
 async function profileOf(id: string) {
