@@ -1,4 +1,4 @@
-import { toBase64Url, toHex } from './encoding.js';
+import { sha256Hex, toBase64Url } from './encoding.js';
 
 /** API keys: `ehk_` + 32 random bytes. Only the SHA-256 hash is stored; the key is shown once. */
 export const API_KEY_PREFIX = 'ehk_';
@@ -7,9 +7,8 @@ export function generateApiKey(): string {
   return API_KEY_PREFIX + toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
-export async function hashApiKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
-  return toHex(new Uint8Array(digest));
+export function hashApiKey(key: string): Promise<string> {
+  return sha256Hex(key);
 }
 
 /** What admins see to tell keys apart: the prefix and the first characters, never enough to use. */

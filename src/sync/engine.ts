@@ -1,5 +1,6 @@
 import { and, count, eq, inArray, isNull, lt } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
+import { splitSecrets } from '../connector-kit/secret.js';
 import type { DestinationRecord, RecordResult } from '../connector-kit/types.js';
 import { atomic, type Statement } from '../db/atomic.js';
 import { bulkInsert } from '../db/bulk.js';
@@ -14,7 +15,7 @@ import { type SyncDefinition, syncDefinitionSchema } from './definition.js';
 import { deliverBatch } from './deliver.js';
 import { loadProfilePage } from './load-page.js';
 import { fingerprint, mapProfile } from './map-profile.js';
-import { budgetFor } from './rate-budget.js';
+import { accountKeyOf, budgetFor } from './rate-budget.js';
 
 /** A run whose heartbeat is older than this was orphaned by a crash or restart and may be resumed. */
 export const STALE_RUN_MS = 2 * 60_000;
@@ -112,10 +113,8 @@ export async function executeRun(
   const destination = connector.destination;
   if (!destination) throw new AppError('conflict', `connection ${connection.id} is not a destination`);
   const ctx = deps.connectorContext();
-  const budget = budgetFor(
-    `${connector.id}:${connection.secretsSealed ?? connection.id}`,
-    connector.limits.requestsPerWindow,
-  );
+  const account = await accountKeyOf(connector.id, splitSecrets(connector, config).secrets, connection.id);
+  const budget = budgetFor(account, connector.limits.requestsPerWindow);
   const delivery = {
     policy: definition.retry,
     sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),

@@ -1,4 +1,5 @@
 import type { ConnectorLimits } from '../connector-kit/types.js';
+import { sha256Hex } from '../lib/encoding.js';
 
 /**
  * A vendor account's request budget, shared by every sync writing to that account in this
@@ -68,4 +69,20 @@ export function budgetFor(accountKey: string, limit: ConnectorLimits['requestsPe
     budgets.set(accountKey, budget);
   }
   return budget;
+}
+
+/**
+ * Which vendor account a connection writes to: connections with the same credentials are one
+ * account and share one budget. Hashed from the opened secrets, not their sealed form: every
+ * sealing has its own random IV, so equal secrets never seal alike. Without secrets, the
+ * connection is its own account.
+ */
+export async function accountKeyOf(
+  connectorId: string,
+  secrets: Record<string, unknown>,
+  connectionId: string,
+): Promise<string> {
+  const names = Object.keys(secrets).sort();
+  if (names.length === 0) return `${connectorId}:${connectionId}`;
+  return `${connectorId}:${await sha256Hex(JSON.stringify(names.map((name) => [name, secrets[name]])))}`;
 }
