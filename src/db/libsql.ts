@@ -4,7 +4,10 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import type { Db } from './client.js';
 import * as schema from './schema/index.js';
 
-/** Node-only: a libSQL database (embedded file or a libSQL server), migrated from migrations/. */
+/**
+ * Node-only: a shared libSQL server (`libsql:`, `http(s):`, `ws(s):`), migrated from migrations/.
+ * Embedded files go through better-sqlite3 instead (see sqlite-file.ts and node-database.ts).
+ */
 export async function openLibsqlDatabase(options: {
   url: string;
   authToken?: string;
@@ -14,12 +17,6 @@ export async function openLibsqlDatabase(options: {
     url: options.url,
     ...(options.authToken ? { authToken: options.authToken } : {}),
   });
-  if (options.url.startsWith('file:')) {
-    // WAL lets the readiness probe and the scheduler read while a sync writes; busy_timeout
-    // waits out short write locks instead of failing with SQLITE_BUSY.
-    await client.execute('pragma journal_mode = wal');
-    await client.execute('pragma busy_timeout = 5000');
-  }
   await client.execute('pragma foreign_keys = on');
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: options.migrationsFolder });
