@@ -2,6 +2,7 @@ import type { ConnectorContext } from './connector-kit/types.js';
 import type { Db } from './db/client.js';
 import type { MigrationStatus } from './db/migration-status.js';
 import type { ApiKeyRole } from './db/schema/index.js';
+import type { PhoneOffload } from './identity/phone-offload.js';
 import type { Logger } from './lib/logger.js';
 import type { SecretBox } from './lib/secret-box.js';
 
@@ -16,6 +17,8 @@ export interface AppDeps {
   /** A connector context for one operation (Node adds a file store, Workers do not). */
   connectorContext(signal?: AbortSignal): ConnectorContext;
   settings: { maxBodyBytes: number; corsOrigins: string[] };
+  /** Node: parses the phones of large ingest batches on another thread (see phone-offload.ts). */
+  phoneOffload?: PhoneOffload;
   /**
    * Most bound parameters one SQL statement may carry: D1 allows 100, SQLite 32,766. Bulk writes
    * and IN-lists are chunked by it.

@@ -7,6 +7,7 @@ import { createNodeFileStore } from '../connector-kit/node-file-store.js';
 import { migrationStatus } from '../db/migration-status.js';
 import { openNodeDatabase } from '../db/node-database.js';
 import type { NodeEnv } from '../env.js';
+import { createPhoneOffload } from '../identity/phone-offload.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { createSecretBox, generateSecretKey, parseSecretKey } from '../lib/secret-box.js';
 
@@ -58,6 +59,7 @@ export async function createNodeRuntime(
     migrationsFolder: MIGRATIONS_FOLDER,
   });
   const files = createNodeFileStore(join(env.ESP_HUB_DATA_DIR, 'files'));
+  const phoneOffload = createPhoneOffload();
   const deps: AppDeps = {
     runtime: 'node',
     db: database.db,
@@ -67,7 +69,15 @@ export async function createNodeRuntime(
     migrationStatus: () => migrationStatus(database.db, 'drizzle'),
     connectorContext: (signal) => createConnectorContext({ logger, files, signal }),
     sqlParamLimit: 30_000,
+    phoneOffload,
     settings: { maxBodyBytes: env.ESP_HUB_MAX_BODY_BYTES, corsOrigins: env.ESP_HUB_CORS_ORIGINS },
   };
-  return { deps, close: database.close };
+  return {
+    deps,
+    close: () => {
+      // The worker is unref'd: terminating it is tidiness, not a condition for exiting.
+      void phoneOffload.close();
+      database.close();
+    },
+  };
 }

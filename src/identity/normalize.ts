@@ -57,13 +57,26 @@ export interface IdentifierInput {
   externalIds?: Record<string, string | null | undefined>;
 }
 
+/** A usable identifier value as given: non-blank strings as they are, numbers as text. */
+export function identifierText(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim()
+    ? value
+    : typeof value === 'number'
+      ? String(value)
+      : undefined;
+}
+
+/**
+ * `phone` is the record's phone already normalized elsewhere (phone-offload.ts), if it was:
+ * normalizePhone(identifierText(input.phone)) computed on another thread.
+ */
 export function normalizeIdentifiers(
   input: IdentifierInput,
   settings: IdentitySettings,
+  normalizedPhone?: NormalizedIdentifier,
 ): NormalizedIdentifier[] {
   const out: NormalizedIdentifier[] = [];
-  const text = (value: unknown): string | undefined =>
-    typeof value === 'string' && value.trim() ? value : typeof value === 'number' ? String(value) : undefined;
+  const text = identifierText;
   const userId = text(input.userId);
   if (userId !== undefined) out.push(normalizePlain('user_id', userId));
   const email = text(input.email);
@@ -71,7 +84,7 @@ export function normalizeIdentifiers(
   const previousEmail = text(input.previousEmail);
   if (previousEmail !== undefined) out.push(normalizeEmail(previousEmail, settings.email));
   const phone = text(input.phone);
-  if (phone !== undefined) out.push(normalizePhone(phone, settings.phone));
+  if (phone !== undefined) out.push(normalizedPhone ?? normalizePhone(phone, settings.phone));
   for (const [source, raw] of Object.entries(input.externalIds ?? {})) {
     const value = text(raw);
     if (value !== undefined) out.push(normalizePlain(`external:${source.toLowerCase()}`, value));

@@ -5,11 +5,11 @@ import { bulkInsert } from '../db/bulk.js';
 import { consent, events, orderLines, orders, profileTraits } from '../db/schema/index.js';
 import { planResolution } from '../identity/deterministic/resolver.js';
 import { identityKey, type ResolutionInput } from '../identity/deterministic/types.js';
-import { normalizeIdentifiers } from '../identity/normalize.js';
+import { identifierText, type NormalizedIdentifier, normalizeIdentifiers } from '../identity/normalize.js';
 import { isBlockedValue } from '../identity/settings.js';
 import { newId } from '../lib/ids.js';
 import { matchProfiles } from '../services/identity/probabilistic.js';
-import { loadSettings } from '../services/settings.js';
+import { type AllSettings, loadSettings } from '../services/settings.js';
 import { type CommerceEffect, commerceEffects } from './commerce-effects.js';
 import { duplicateEventIndexes, storedOrders } from './dedupe.js';
 import { loadGraphSnapshot } from './graph-snapshot.js';
@@ -33,11 +33,48 @@ import type { IngestRecord, IngestResult } from './types.js';
  */
 export function ingest(deps: AppDeps, records: IngestRecord[]): Promise<IngestResult[]> {
   if (records.length === 0) return Promise.resolve([]);
-  return serialized(deps.db, () => ingestNow(deps, records));
+  // Started before queueing: a caller with several batches in flight gets the next one's phones
+  // parsed on another core while this one is written.
+  const prepared = preparePhones(deps, records);
+  return serialized(deps.db, async () => ingestNow(deps, records, await prepared));
 }
 
-async function ingestNow(deps: AppDeps, records: IngestRecord[]): Promise<IngestResult[]> {
+/** Below this many phones a batch is normalized inline: a worker round trip would cost more. */
+const OFFLOAD_MIN_PHONES = 1_000;
+
+interface PreparedPhones {
+  settings: AllSettings;
+  /** Normalized phone per record index, when they were normalized off the main thread. */
+  phones?: Map<number, NormalizedIdentifier>;
+}
+
+async function preparePhones(deps: AppDeps, records: IngestRecord[]): Promise<PreparedPhones> {
   const settings = await loadSettings(deps);
+  if (!deps.phoneOffload) return { settings };
+  const indexes: number[] = [];
+  const raws: string[] = [];
+  records.forEach((record, index) => {
+    const phone = identifierText(record.identifiers.phone);
+    if (phone === undefined) return;
+    indexes.push(index);
+    raws.push(phone);
+  });
+  if (raws.length < OFFLOAD_MIN_PHONES) return { settings };
+  try {
+    const normalized = await deps.phoneOffload.normalizePhones(raws, settings.identity.phone);
+    return { settings, phones: new Map(indexes.map((index, i) => [index, normalized[i]!])) };
+  } catch (error) {
+    // Slower, not lost: the batch is normalized inline.
+    deps.logger.warn('phone normalization worker failed; normalizing inline', { error: String(error) });
+    return { settings };
+  }
+}
+
+async function ingestNow(
+  deps: AppDeps,
+  records: IngestRecord[],
+  { settings, phones }: PreparedPhones,
+): Promise<IngestResult[]> {
   const now = deps.now();
   const results: IngestResult[] = new Array(records.length);
 
@@ -57,7 +94,7 @@ async function ingestNow(deps: AppDeps, records: IngestRecord[]): Promise<Ingest
       results[index] = { status: 'duplicate', messageId: record.event!.messageId };
       return;
     }
-    const identifiers = normalizeIdentifiers(record.identifiers, settings.identity);
+    const identifiers = normalizeIdentifiers(record.identifiers, settings.identity, phones?.get(index));
     if (!identifiers.some((identifier) => !isBlockedValue(settings.identity, identifier.value))) {
       results[index] = {
         status: 'unresolved',

@@ -17,7 +17,7 @@ export function resolutionWrites(
   actor: string,
   traits: ReadonlyMap<string, ProfileTraitsState>,
 ): Statement[] {
-  const { db, sqlParamLimit } = deps;
+  const { sqlParamLimit } = deps;
   const out: Statement[] = [];
 
   // New profiles are born with their winning traits: no insert-then-update.
@@ -62,20 +62,17 @@ export function resolutionWrites(
     }
   }
 
-  for (const merge of plan.merges) {
-    out.push(...mergeStatements(db, merge.survivorId, merge.mergedId, now));
-    out.push(
-      db.insert(merges).values({
-        id: newId('mrg'),
-        survivorId: merge.survivorId,
-        mergedId: merge.mergedId,
-        method: 'deterministic',
-        evidence: { ...merge.evidence },
-        actor,
-        createdAt: now,
-      }),
-    );
-  }
+  for (const merge of plan.merges) out.push(...mergeStatements(merge.survivorId, merge.mergedId, now));
+  const mergeRows = plan.merges.map((merge) => ({
+    id: newId('mrg'),
+    survivorId: merge.survivorId,
+    mergedId: merge.mergedId,
+    method: 'deterministic' as const,
+    evidence: { ...merge.evidence },
+    actor,
+    createdAt: now,
+  }));
+  out.push(...bulkInsert(merges, mergeRows, sqlParamLimit));
 
   const conflictRows = plan.conflicts.map((conflict) => ({
     id: newId('cfl'),
@@ -88,8 +85,6 @@ export function resolutionWrites(
     ].join('|'),
     createdAt: now,
   }));
-  for (const chunk of chunked(conflictRows, sqlParamLimit, 9)) {
-    out.push(db.insert(identityConflicts).values(chunk).onConflictDoNothing());
-  }
+  out.push(...bulkInsert(identityConflicts, conflictRows, sqlParamLimit, 'on conflict do nothing'));
   return out;
 }

@@ -4,6 +4,7 @@ import { createConnectorContext } from '../../src/connector-kit/context.js';
 import { migrationStatus } from '../../src/db/migration-status.js';
 import { openNodeDatabase } from '../../src/db/node-database.js';
 import { MIGRATIONS_FOLDER } from '../../src/entry/node-runtime.js';
+import { createPhoneOffload } from '../../src/identity/phone-offload.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createSecretBox } from '../../src/lib/secret-box.js';
 
@@ -17,8 +18,12 @@ export async function openBenchDeps(dir: string): Promise<{ deps: AppDeps; close
     migrationsFolder: MIGRATIONS_FOLDER,
   });
   const logger = createLogger('error');
+  const phoneOffload = createPhoneOffload();
   return {
-    close: database.close,
+    close: () => {
+      void phoneOffload.close();
+      database.close();
+    },
     deps: {
       runtime: 'node',
       db: database.db,
@@ -29,6 +34,7 @@ export async function openBenchDeps(dir: string): Promise<{ deps: AppDeps; close
       connectorContext: () => createConnectorContext({ logger }),
       // The Node entry's limit; the Worker's D1 limit (100) is exercised by the tests.
       sqlParamLimit: 30_000,
+      phoneOffload,
       settings: { maxBodyBytes: 1 << 20, corsOrigins: [] },
     },
   };

@@ -52,12 +52,15 @@ export function planResolution(
         plan.blocked.push({ index, type: identifier.type, value: identifier.value });
       else usable.push(identifier);
     }
-    usable.sort((a, b) => priorityOf(settings, a.type) - priorityOf(settings, b.type));
+    if (usable.length > 1) usable.sort((a, b) => priorityOf(settings, a.type) - priorityOf(settings, b.type));
+    // Built once per identifier: every map below is keyed by it.
+    const keys = usable.map((identifier) => identityKey(identifier.type, identifier.value));
 
     let anchor: string | undefined;
     let anchorIdentifier: (typeof usable)[number] | undefined;
-    for (const identifier of usable) {
-      const key = identityKey(identifier.type, identifier.value);
+    for (let i = 0; i < usable.length; i++) {
+      const identifier = usable[i]!;
+      const key = keys[i]!;
       const owner = state.ownerOf(key);
       if (owner === undefined) continue;
       if (state.isStored(key)) plan.seen.set(key, laterOf(plan.seen.get(key), input.seenAt));
@@ -105,8 +108,9 @@ export function planResolution(
       plan.newProfiles.push({ id: anchor, createdAt: input.seenAt });
     }
 
-    for (const identifier of usable) {
-      const key = identityKey(identifier.type, identifier.value);
+    for (let i = 0; i < usable.length; i++) {
+      const identifier = usable[i]!;
+      const key = keys[i]!;
       if (state.ownerOf(key) !== undefined) continue;
       if (state.count(anchor, identifier.type) + 1 > limitFor(settings, identifier.type)) {
         plan.conflicts.push({

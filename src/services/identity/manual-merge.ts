@@ -49,7 +49,7 @@ export async function mergeProfiles(
   const now = deps.now();
   const mergeId = newId('mrg');
   await atomic(deps.db, [
-    ...mergeStatements(deps.db, survivor, merged, now),
+    ...mergeStatements(survivor, merged, now),
     deps.db.insert(merges).values({
       id: mergeId,
       survivorId: survivor,
