@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDeterministicResolution } from './identity-deterministic.js';
 import { benchIdentityLinkage } from './identity-linkage.js';
+import { SERVER_NODE_FLAGS } from './node-flags.js';
 import { benchSyncDelivery } from './sync-delivery.js';
 
 /**
@@ -49,10 +50,16 @@ async function recordInDocs(lines: string[]): Promise<void> {
  */
 function runInChild(name: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-      env: { ...process.env, BENCH_ONLY: name, BENCH_WRITE_DOCS: '0', BENCH_IN_CHILD: '1' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    // The young-generation size `npm start` gives the server: bulk ingest allocates short-lived
+    // objects by the million, and V8's default 16 MB semi-space spent a sixth of the run collecting them.
+    const child = spawn(
+      process.execPath,
+      [...SERVER_NODE_FLAGS, '--import', 'tsx', fileURLToPath(import.meta.url)],
+      {
+        env: { ...process.env, BENCH_ONLY: name, BENCH_WRITE_DOCS: '0', BENCH_IN_CHILD: '1' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
 import autocannon from 'autocannon';
+import { SERVER_NODE_FLAGS } from './node-flags.js';
 import { EVENTS_PER_BATCH, segmentBatches } from './segment-workload.js';
 
 /**
@@ -557,7 +558,10 @@ async function main(): Promise<number> {
     ESP_HUB_LOG_LEVEL: 'warn',
   };
   const profileDir = process.env.BENCH_CPU_PROF;
-  const oursArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const oursArgs = [
+    ...SERVER_NODE_FLAGS,
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ];
   try {
     let [ours, baseline] = await Promise.all([
       startServer('esp-hub', 'src/entry/node.ts', '/readyz', oursEnv, oursArgs),
