@@ -8,6 +8,7 @@ import { bulkInsert } from '../../src/db/bulk.js';
 import { identities } from '../../src/db/schema/index.js';
 import { ingest } from '../../src/ingest/pipeline.js';
 import type { IngestRecord, IngestResult } from '../../src/ingest/types.js';
+import { seededRandom } from '../../src/lib/random.js';
 import { openBenchDeps } from './bench-deps.js';
 
 /**
@@ -21,17 +22,6 @@ import { openBenchDeps } from './bench-deps.js';
  */
 // A bulk resolution job (an initial CRM import) takes records in large batches; BENCH_IDENTITY_BATCH overrides.
 const BATCH = Number(process.env.BENCH_IDENTITY_BATCH ?? 20_000);
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const phoneOf = (n: number) => `+1415${String(2000000 + (n % 7999999)).padStart(7, '0')}`;
 

@@ -1,3 +1,5 @@
+import { seededRandom } from '../../src/lib/random.js';
+
 /**
  * Request bodies for the `ingest_batch` benchmark: `/v1/batch` bodies of 100 Segment messages in
  * browsing sessions (page views, product views, cart adds, cart views, orders, identifies) over
@@ -14,18 +16,6 @@ const PRODUCTS = 500;
 const CATEGORIES = ['outdoor', 'kitchen', 'garden', 'books', 'toys', 'apparel', 'beauty', 'tools'];
 /** Replaced per request by a unique prefix; plain characters, so JSON.stringify leaves it as is. */
 const SLOT = '~SLOT~';
-
-/** A small seeded PRNG, so every run sends the same mix. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function product(random: () => number) {
   const n = Math.floor(random() * PRODUCTS);
@@ -121,7 +111,7 @@ function template(random: () => number): string[] {
 
 /** Returns a function giving the next body; every call's messageIds are new. */
 export function segmentBatches(runId: string): () => Buffer {
-  const random = prng(20_260_101);
+  const random = seededRandom(20_260_101);
   const templates = Array.from({ length: TEMPLATES }, () => template(random));
   let sent = 0;
   return () => {

@@ -1,22 +1,13 @@
+import { seededRandom } from '../../lib/random.js';
 import { PairBuffer } from './pair-buffer.js';
 import type { PreparedRecords } from './prepare.js';
+
+export { seededRandom };
 
 /**
  * Uniform random record pairs for estimating u, from a seeded generator so the same data and
  * settings always train the same model (reproducible evidence, stable tests).
  */
-
-/** Mulberry32: tiny, fast and good enough for sampling (not for anything secret). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Number of distinct pairs the linkage could compare: n(n−1)/2 for a dedup, left × right for a link. */
 export function totalPairCount(prepared: PreparedRecords): number {
