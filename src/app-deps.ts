@@ -16,7 +16,19 @@ export interface AppDeps {
   migrationStatus(): Promise<MigrationStatus>;
   /** A connector context for one operation (Node adds a file store, Workers do not). */
   connectorContext(signal?: AbortSignal): ConnectorContext;
-  settings: { maxBodyBytes: number; corsOrigins: string[] };
+  settings: {
+    maxBodyBytes: number;
+    corsOrigins: string[];
+    /** ESP_HUB_STALE_RUN_MS: when a silent running sync run counts as orphaned (default 2 min). */
+    staleRunMs?: number;
+    /** ESP_HUB_WEBHOOK_RETENTION_DAYS: how long inbound webhook event ids are kept (default 30). */
+    webhookRetentionDays?: number;
+    /**
+     * ESP_HUB_SYNC_TIME_BUDGET_MS (Workers): how long one invocation runs syncs before pausing them
+     * at a page boundary for the next cron tick. Unset: runs go on to the end (Node).
+     */
+    syncTimeBudgetMs?: number;
+  };
   /** Node: parses the phones of large ingest batches on another thread (see phone-offload.ts). */
   phoneOffload?: PhoneOffload;
   /**

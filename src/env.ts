@@ -30,6 +30,14 @@ const base = {
         .filter(Boolean),
     )
     .pipe(z.array(z.url({ message: 'each origin must be a URL such as https://admin.example.com' }))),
+  /** A running sync run silent this long was orphaned by a crash; the next trigger resumes it. */
+  ESP_HUB_STALE_RUN_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(2 * 60_000),
+  /** Inbound webhook event ids are kept this long for deduplication, then pruned. */
+  ESP_HUB_WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 };
 
 export const nodeEnvSchema = z.object({
@@ -53,6 +61,16 @@ export const workerEnvSchema = z.object({
   ESP_HUB_SECRET_KEY: base.ESP_HUB_SECRET_KEY.unwrap().describe(
     'set with `wrangler secret put ESP_HUB_SECRET_KEY`',
   ),
+  /**
+   * Wall-clock time one invocation spends on sync runs before pausing them at a page boundary (the
+   * next cron tick resumes them): keeps a tick well inside Workers' CPU limit (30 s by default).
+   */
+  ESP_HUB_SYNC_TIME_BUDGET_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(15 * 60_000)
+    .default(20_000),
 });
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 

@@ -70,7 +70,12 @@ export async function createNodeRuntime(
     connectorContext: (signal) => createConnectorContext({ logger, files, signal }),
     sqlParamLimit: 30_000,
     phoneOffload,
-    settings: { maxBodyBytes: env.ESP_HUB_MAX_BODY_BYTES, corsOrigins: env.ESP_HUB_CORS_ORIGINS },
+    settings: {
+      maxBodyBytes: env.ESP_HUB_MAX_BODY_BYTES,
+      corsOrigins: env.ESP_HUB_CORS_ORIGINS,
+      staleRunMs: env.ESP_HUB_STALE_RUN_MS,
+      webhookRetentionDays: env.ESP_HUB_WEBHOOK_RETENTION_DAYS,
+    },
   };
   return {
     deps,

@@ -40,7 +40,13 @@ async function buildRuntime(bindings: WorkerBindings): Promise<Runtime> {
     migrationStatus: () => migrationStatus(db, 'd1'),
     connectorContext: (signal) => createConnectorContext({ logger, signal }),
     sqlParamLimit: 100,
-    settings: { maxBodyBytes: env.ESP_HUB_MAX_BODY_BYTES, corsOrigins: env.ESP_HUB_CORS_ORIGINS },
+    settings: {
+      maxBodyBytes: env.ESP_HUB_MAX_BODY_BYTES,
+      corsOrigins: env.ESP_HUB_CORS_ORIGINS,
+      staleRunMs: env.ESP_HUB_STALE_RUN_MS,
+      webhookRetentionDays: env.ESP_HUB_WEBHOOK_RETENTION_DAYS,
+      syncTimeBudgetMs: env.ESP_HUB_SYNC_TIME_BUDGET_MS,
+    },
   };
   const ready = env.ESP_HUB_ADMIN_KEY
     ? bootstrapAdminKey(db, { presetKey: env.ESP_HUB_ADMIN_KEY, now: new Date() }).then(

@@ -1,8 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-deps.js';
+import { SYNC_RUN_STATUSES } from '../db/schema/index.js';
 import { requirePermission } from '../http/auth.js';
 import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses, json } from '../http/router.js';
 import { provisionSyncFields } from '../services/sync-fields.js';
 import {
+  cancelRun,
+  confirmRun,
   createSync,
   deleteSync,
   getRun,
@@ -18,6 +23,7 @@ import { auditActor } from './admin-connections.js';
 const read = requirePermission('admin:read');
 const write = requirePermission('admin:write');
 const base = { tags: ['syncs'], security: bearerSecurity };
+const RunId = z.object({ id: z.string().regex(/^run_[a-z0-9]+$/, 'must be a run id (run_…)') });
 const SyncId = z.object({ id: z.string().regex(/^sync_[a-z0-9]+$/, 'must be a sync id (sync_…)') });
 
 const SyncSchema = z
@@ -37,10 +43,41 @@ const RunSchema = z
   .object({
     id: z.string(),
     syncId: z.string(),
-    status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+    status: z.enum(SYNC_RUN_STATUSES),
     dryRun: z.boolean(),
     counts: z.record(z.string(), z.number()),
     checkpoint: z.string().nullable(),
+    guard: z
+      .object({
+        phase: z.enum(['checking', 'cleared', 'tripped', 'confirmed']),
+        contacts: z.number().int(),
+        blanked: z.record(z.string(), z.number().int()),
+        lists: z.record(z.string(), z.object({ members: z.number().int(), removed: z.number().int() })),
+        seen: z
+          .object({
+            scanned: z.number().int(),
+            unchanged: z.number().int(),
+            skipped: z.number().int(),
+            changed: z.number().int(),
+          })
+          .optional(),
+        tripped: z
+          .array(
+            z.object({
+              kind: z.enum(['blanked_field', 'removed_from_list']),
+              name: z.string(),
+              count: z.number().int(),
+              of: z.number().int(),
+              share: z.number(),
+              maxShare: z.number(),
+            }),
+          )
+          .optional(),
+      })
+      .nullable()
+      .openapi({
+        description: 'Blast guard: what its pre-pass counted and, when tripped, what stopped the run',
+      }),
     error: z.unknown(),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
@@ -52,6 +89,20 @@ const RunSchema = z
     }),
   })
   .openapi('SyncRun');
+
+const Wait = z.object({ wait: z.enum(['true', 'false']).default('false') });
+const RunResult = z.object({ run: RunSchema, result: z.record(z.string(), z.unknown()) });
+
+/** Where a run goes on after the answer: Workers' waitUntil; on Node the promise simply runs on. */
+function background(c: Context<AppEnv>) {
+  return (work: Promise<unknown>) => {
+    try {
+      c.executionCtx.waitUntil(work);
+    } catch {
+      // Node has no execution context.
+    }
+  };
+}
 
 export const syncRoutes = createRouter()
   .openapi(
@@ -129,7 +180,7 @@ export const syncRoutes = createRouter()
       middleware: write,
       request: {
         params: SyncId,
-        query: z.object({ wait: z.enum(['true', 'false']).default('false') }),
+        query: Wait,
         body: {
           required: false,
           content: { 'application/json': { schema: z.object({ dryRun: z.boolean().default(false) }) } },
@@ -137,32 +188,19 @@ export const syncRoutes = createRouter()
       },
       responses: {
         202: json(z.object({ run: RunSchema }), 'Started; follow it at GET /v1/admin/sync-runs/{id}'),
-        200: json(
-          z.object({ run: RunSchema, result: z.record(z.string(), z.unknown()) }),
-          'Finished (dry runs, or wait=true)',
-        ),
+        200: json(RunResult, 'Over, paused or stopped by the blast guard (dry runs, or wait=true)'),
         ...ADMIN_ERRORS,
         ...errorResponses(404, 409),
       },
     }),
     async (c) => {
-      const deps = c.get('deps');
       const body = c.req.header('content-type')?.includes('json') ? c.req.valid('json') : { dryRun: false };
-      const wait = c.req.valid('query').wait === 'true';
-      const background = (work: Promise<unknown>) => {
-        try {
-          c.executionCtx.waitUntil(work);
-        } catch {
-          // Node has no execution context: the promise simply runs on.
-        }
-      };
-      const outcome = await triggerRun(deps, c.req.valid('param').id, {
+      const outcome = await triggerRun(c.get('deps'), c.req.valid('param').id, {
         dryRun: body?.dryRun ?? false,
-        wait,
-        background,
+        wait: c.req.valid('query').wait === 'true',
+        background: background(c),
       });
-      if (outcome.result)
-        return c.json({ run: outcome.run, result: outcome.result as Record<string, unknown> }, 200);
+      if (outcome.result) return c.json({ run: outcome.run, result: { ...outcome.result } }, 200);
       return c.json({ run: outcome.run }, 202);
     },
   )
@@ -196,10 +234,46 @@ export const syncRoutes = createRouter()
       path: '/v1/admin/sync-runs/{id}',
       summary: 'One run: status, counts (scanned, unchanged, sent, ok, failed, skipped), checkpoint',
       middleware: read,
-      request: { params: z.object({ id: z.string().regex(/^run_[a-z0-9]+$/) }) },
+      request: { params: RunId },
       responses: { 200: json(RunSchema, 'The run'), ...ADMIN_ERRORS, ...errorResponses(404) },
     }),
     async (c) => c.json(await getRun(c.get('deps'), c.req.valid('param').id), 200),
+  )
+  .openapi(
+    createRoute({
+      ...base,
+      method: 'post',
+      path: '/v1/admin/sync-runs/{id}/confirm',
+      summary: 'Let a run the blast guard stopped (awaiting_confirmation) go on and write',
+      middleware: write,
+      request: { params: RunId, query: Wait },
+      responses: {
+        202: json(z.object({ run: RunSchema }), 'Going on; follow it at GET /v1/admin/sync-runs/{id}'),
+        200: json(RunResult, 'Over or paused (wait=true)'),
+        ...ADMIN_ERRORS,
+        ...errorResponses(404, 409),
+      },
+    }),
+    async (c) => {
+      const outcome = await confirmRun(c.get('deps'), auditActor(c), c.req.valid('param').id, {
+        wait: c.req.valid('query').wait === 'true',
+        background: background(c),
+      });
+      if (outcome.result) return c.json({ run: outcome.run, result: { ...outcome.result } }, 200);
+      return c.json({ run: outcome.run }, 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      ...base,
+      method: 'post',
+      path: '/v1/admin/sync-runs/{id}/cancel',
+      summary: 'End a run awaiting confirmation (or paused) without writing anything more',
+      middleware: write,
+      request: { params: RunId },
+      responses: { 200: json(RunSchema, 'Cancelled'), ...ADMIN_ERRORS, ...errorResponses(404, 409) },
+    }),
+    async (c) => c.json(await cancelRun(c.get('deps'), auditActor(c), c.req.valid('param').id), 200),
   )
   .openapi(
     createRoute({

@@ -9,11 +9,13 @@ export const CRON_SCHEDULES = {
   identityRetrain: '40 3 * * *',
   /** Every minute: start the syncs whose own cron matches this minute. */
   syncsDue: '* * * * *',
-  // The two below share existing strings on purpose: Cloudflare caps cron triggers per Worker.
+  // The ones below share existing strings on purpose: Cloudflare caps cron triggers per Worker.
   /** Push unsubscribes learned from one ESP to the other destinations; one query when idle. */
   suppressionsPush: '* * * * *',
   /** Delete erased people at every destination; retries what failed last hour. */
   deletionsPropagate: '17 * * * *',
+  /** Forget inbound webhook event ids past their retention (ESP_HUB_WEBHOOK_RETENTION_DAYS). */
+  webhookEventsPrune: '17 * * * *',
 } as const;
 
 export type JobName = keyof typeof CRON_SCHEDULES;

@@ -5,8 +5,9 @@ import { liveProfileCount, runFullPass } from '../services/identity/probabilisti
 import { propagateDeletions } from '../services/profiles/propagate-deletions.js';
 import { loadSettings } from '../services/settings.js';
 import { pushSuppressions } from '../services/suppressions.js';
-import { runDueSyncs } from '../services/syncs.js';
+import { pruneWebhookEvents } from '../services/webhooks/retention.js';
 import { type JobName, jobsForCron } from './crons.js';
+import { runDueSyncs } from './sync-tick.js';
 
 type Job = (deps: AppDeps) => Promise<Record<string, unknown>>;
 
@@ -32,6 +33,9 @@ const JOBS = {
   },
   async deletionsPropagate(deps) {
     return { ...(await propagateDeletions(deps)) };
+  },
+  async webhookEventsPrune(deps) {
+    return pruneWebhookEvents(deps);
   },
   async identityRetrain(deps) {
     const settings = await loadSettings(deps);

@@ -1,4 +1,4 @@
-import { asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { atomic } from '../db/atomic.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -7,7 +7,8 @@ import { AppError, issuesToFields } from '../http/errors.js';
 import { newId } from '../lib/ids.js';
 import { CronError, parseCron } from '../scheduler/cron-expression.js';
 import { syncDefinitionSchema } from '../sync/definition.js';
-import { executeRun, startRun } from '../sync/engine.js';
+import { executeRun, type RunOutcome, startRun } from '../sync/engine.js';
+import { transitionRun } from '../sync/run-state.js';
 import { type AuditActor, auditInsert } from './audit.js';
 import { loadConnection } from './connections.js';
 
@@ -34,6 +35,8 @@ export function publicRun(row: typeof syncRuns.$inferSelect) {
     dryRun: row.dryRun,
     counts: row.counts,
     checkpoint: row.checkpoint,
+    /** The blast guard's counts; `tripped` lists what stopped a run awaiting confirmation. */
+    guard: row.guard ?? null,
     error: row.error ?? null,
     startedAt: row.startedAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
@@ -53,7 +56,7 @@ function progressOf(row: typeof syncRuns.$inferSelect) {
     total: row.total,
     ratePerSecond: Math.round(rate * 10) / 10,
     eta:
-      row.status === 'running' && remaining !== null && rate > 0
+      (row.status === 'running' || row.status === 'paused') && remaining !== null && rate > 0
         ? new Date(row.heartbeatAt.getTime() + (remaining / rate) * 1000).toISOString()
         : null,
   };
@@ -156,6 +159,11 @@ export async function deleteSync(deps: AppDeps, actor: AuditActor, id: string) {
   const now = deps.now();
   await atomic(deps.db, [
     deps.db.delete(syncs).where(eq(syncs.id, id)),
+    // Runs nobody is executing would otherwise wait (or be resumed) for a sync that is gone.
+    deps.db
+      .update(syncRuns)
+      .set({ status: 'cancelled', finishedAt: now })
+      .where(and(eq(syncRuns.syncId, id), inArray(syncRuns.status, ['paused', 'awaiting_confirmation']))),
     auditInsert(
       deps.db,
       actor,
@@ -195,41 +203,101 @@ export async function listFailures(deps: AppDeps, syncId: string, limit: number)
 }
 
 export async function getRun(deps: AppDeps, runId: string) {
-  const [row] = await deps.db.select().from(syncRuns).where(eq(syncRuns.id, runId));
-  if (!row) throw new AppError('not_found', `run ${runId} does not exist`);
-  return publicRun(row);
+  return publicRun(await runRow(deps, runId));
 }
 
 /**
- * Starts (or resumes) a run. Real runs go on in the background and are followed through
- * GET …/runs/{id}; `wait` (and every dry run) answers when the run is over.
+ * When a run started now must pause (Workers: ESP_HUB_SYNC_TIME_BUDGET_MS from now); undefined on
+ * Node, where runs go on to the end.
  */
-export async function triggerRun(
+export function runDeadline(deps: AppDeps): number | undefined {
+  const budget = deps.settings.syncTimeBudgetMs;
+  return budget === undefined ? undefined : deps.now().getTime() + budget;
+}
+
+type Background = (work: Promise<unknown>) => void;
+
+/** Executes a claimed run: awaited (`wait`, dry runs), or left running in the background. */
+async function execute(
   deps: AppDeps,
-  syncId: string,
-  options: { dryRun: boolean; wait: boolean; background?: (work: Promise<unknown>) => void },
-) {
-  await getSync(deps, syncId);
-  const run = await startRun(deps, syncId, { dryRun: options.dryRun });
-  const work = executeRun(deps, run);
-  if (options.dryRun || options.wait) return { run: await getRun(deps, run.id), result: await work };
+  run: typeof syncRuns.$inferSelect,
+  options: { wait: boolean; background?: Background },
+): Promise<{ run: ReturnType<typeof publicRun>; result: RunOutcome | undefined }> {
+  // Dry runs keep their samples in memory, so they are never paused across invocations.
+  const work = executeRun(deps, run, run.dryRun ? {} : { deadline: runDeadline(deps) });
+  if (run.dryRun || options.wait) {
+    const result = await work;
+    return { run: await getRun(deps, run.id), result };
+  }
   (options.background ?? ((promise) => void promise))(work.catch(() => undefined));
   return { run: publicRun(run), result: undefined };
 }
 
-/** The scheduler's entry: every enabled sync whose cron matches this minute. */
-export async function runDueSyncs(deps: AppDeps, at: Date): Promise<Record<string, unknown>> {
-  const due = (await deps.db.select().from(syncs).where(eq(syncs.enabled, true))).filter(
-    (row) => row.schedule !== null && parseCron(row.schedule).matches(at),
+/**
+ * Starts (or resumes) a run. Real runs go on in the background and are followed through
+ * GET …/runs/{id}; `wait` (and every dry run) answers when the run is over, paused or stopped by
+ * the blast guard.
+ */
+export async function triggerRun(
+  deps: AppDeps,
+  syncId: string,
+  options: { dryRun: boolean; wait: boolean; background?: Background },
+) {
+  await getSync(deps, syncId);
+  const run = await startRun(deps, syncId, { dryRun: options.dryRun });
+  return execute(deps, run, options);
+}
+
+async function runRow(deps: AppDeps, runId: string) {
+  const [row] = await deps.db.select().from(syncRuns).where(eq(syncRuns.id, runId));
+  if (!row) throw new AppError('not_found', `run ${runId} does not exist`);
+  return row;
+}
+
+/** Lets a run the blast guard stopped go on: it writes what the pre-pass counted, and the rest. */
+export async function confirmRun(
+  deps: AppDeps,
+  actor: AuditActor,
+  runId: string,
+  options: { wait: boolean; background?: Background },
+) {
+  const before = await runRow(deps, runId);
+  const now = deps.now();
+  const guard = before.guard ? { ...before.guard, phase: 'confirmed' as const } : null;
+  const run = await transitionRun(deps, runId, ['awaiting_confirmation'], {
+    status: 'running',
+    guard,
+    heartbeatAt: now,
+  });
+  if (!run) throw new AppError('conflict', `run ${runId} is ${before.status}, not awaiting confirmation`);
+  await auditInsert(
+    deps.db,
+    actor,
+    { action: 'sync_run.confirm', entityType: 'sync_run', entityId: runId, after: { guard } },
+    now,
   );
-  const outcomes: Record<string, unknown> = {};
-  for (const row of due) {
-    try {
-      const run = await startRun(deps, row.id, { dryRun: false });
-      outcomes[row.id] = (await executeRun(deps, run)).status;
-    } catch (error) {
-      outcomes[row.id] = error instanceof AppError ? error.message : 'failed to start';
-    }
+  return execute(deps, run, options);
+}
+
+/** Ends a run nobody is executing (awaiting confirmation, or paused) without writing anything more. */
+export async function cancelRun(deps: AppDeps, actor: AuditActor, runId: string) {
+  const before = await runRow(deps, runId);
+  const now = deps.now();
+  const run = await transitionRun(deps, runId, ['awaiting_confirmation', 'paused'], {
+    status: 'cancelled',
+    finishedAt: now,
+  });
+  if (!run) {
+    throw new AppError(
+      'conflict',
+      `run ${runId} is ${before.status}; only a run awaiting confirmation or paused can be cancelled`,
+    );
   }
-  return { due: due.length, outcomes };
+  await auditInsert(
+    deps.db,
+    actor,
+    { action: 'sync_run.cancel', entityType: 'sync_run', entityId: runId, before: { status: before.status } },
+    now,
+  );
+  return publicRun(run);
 }

@@ -59,6 +59,20 @@ export const fieldMappingSchema = z
   );
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;
 
+/**
+ * The blast guard: a run that would blank a mapped field on more than `maxBlankedShare` of the
+ * contacts already delivered, or remove more than `maxRemovedShare` of a list's members, stops
+ * before writing and waits for an admin. Counts below `minCount` never trip it, so a small sync
+ * is not held up for a handful of contacts.
+ */
+export const blastGuardSchema = z.object({
+  enabled: z.boolean().default(true),
+  maxBlankedShare: z.number().min(0).max(1).default(0.2),
+  maxRemovedShare: z.number().min(0).max(1).default(0.2),
+  minCount: z.number().int().min(1).default(100),
+});
+export type BlastGuardSettings = z.output<typeof blastGuardSchema>;
+
 export const syncDefinitionSchema = z
   .object({
     /** upsert: create and update; update_only: skip profiles the destination has not seen from us. */
@@ -73,6 +87,7 @@ export const syncDefinitionSchema = z
         maxDelayMs: z.number().int().min(1).max(600_000).default(30_000),
       })
       .prefault({}),
+    blastGuard: blastGuardSchema.prefault({}),
   })
   .superRefine((definition, ctx) => {
     const seen = new Map<string, number>();

@@ -1,38 +1,29 @@
-import { and, count, eq, inArray, isNull, lt } from 'drizzle-orm';
+import { and, count, eq, isNull } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { splitSecrets } from '../connector-kit/secret.js';
-import type { DestinationRecord, RecordResult } from '../connector-kit/types.js';
-import { atomic, type Statement } from '../db/atomic.js';
-import { bulkInsert } from '../db/bulk.js';
-import { chunked } from '../db/chunk.js';
+import type { DestinationRecord } from '../connector-kit/types.js';
+import { atomic } from '../db/atomic.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { profiles, syncFailures, syncFingerprints, syncRuns, syncs } from '../db/schema/index.js';
+import { profiles, type RunGuard, syncRuns, syncs } from '../db/schema/index.js';
 import { AppError } from '../http/errors.js';
 import { newId } from '../lib/ids.js';
 import { errorFields } from '../lib/logger.js';
 import { loadConnection } from '../services/connections.js';
+import { markerLayout } from './blank-marker.js';
+import { assessBlast, type BlastTally, type BlastTrip, emptyTally } from './blast-guard.js';
 import { type SyncDefinition, syncDefinitionSchema } from './definition.js';
-import { deliverBatch } from './deliver.js';
+import { type DeliveryOptions, deliverBatch } from './deliver.js';
+import { evaluatePage } from './evaluate-page.js';
+import { deliveredContacts, guardPending, runGuardPass } from './guard-pass.js';
 import { loadProfilePage } from './load-page.js';
-import { fingerprint, mapProfile } from './map-profile.js';
+import { pageWrites, type RunCounts } from './page-writes.js';
+import { deliverPages } from './pipeline.js';
 import { accountKeyOf, budgetFor } from './rate-budget.js';
+import { activeRunOf, claimResumable, type RunRow, transitionRun } from './run-state.js';
 
-/** A run whose heartbeat is older than this was orphaned by a crash or restart and may be resumed. */
-export const STALE_RUN_MS = 2 * 60_000;
+export type { RunCounts } from './page-writes.js';
+export { STALE_RUN_MS } from './run-state.js';
 
-/**
- * STALE_RUN_MS, or ESP_HUB_STALE_RUN_MS when set: end-to-end tests kill the process and resume
- * at once rather than wait two minutes. Read per call (and through globalThis, since Workers
- * may have no `process`), so nothing is read at import time.
- */
-export function staleRunMs(): number {
-  const raw = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    ?.ESP_HUB_STALE_RUN_MS;
-  const parsed = raw === undefined || raw === '' ? Number.NaN : Number(raw);
-  return Number.isInteger(parsed) && parsed >= 0 ? parsed : STALE_RUN_MS;
-}
-
-export type RunCounts = (typeof syncRuns.$inferSelect)['counts'];
 const ZERO: RunCounts = { scanned: 0, unchanged: 0, sent: 0, ok: 0, failed: 0, skipped: 0 };
 
 export interface DryRunChange {
@@ -42,31 +33,49 @@ export interface DryRunChange {
   fields: Record<string, unknown>;
 }
 
+export interface RunOutcome {
+  runId: string;
+  status: 'succeeded' | 'failed' | 'paused' | 'awaiting_confirmation';
+  counts: RunCounts;
+  /** Dry runs: sampled changes, and what the blast guard would make of the run. */
+  samples?: DryRunChange[];
+  blast?: BlastTally & { wouldTrip: BlastTrip[] };
+  /** Runs the blast guard stopped: the counts that tripped it. */
+  guard?: RunGuard;
+  error?: string;
+}
+
+export interface ExecuteOptions {
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  sampleLimit?: number;
+  /**
+   * Epoch ms. Once it has passed, the run stops after the page in hand, checkpoint saved, as
+   * `paused`; the next scheduler tick resumes it (Workers' time limits). Every call makes at least
+   * one page of progress. Undefined: run to the end (Node).
+   */
+  deadline?: number;
+}
+
 /**
- * Claims the sync's one active run: a new row, or the orphaned running row of a crashed process
- * (resumed from its checkpoint). The partial unique index on `sync_runs` makes a second active
- * run impossible, across processes too.
+ * Claims the sync's one active run: a new row, or a run nobody is executing (paused at its time
+ * budget, or orphaned by a crashed process), resumed from its checkpoint. The partial unique index
+ * on `sync_runs` makes a second active run impossible, across processes too.
  */
-export async function startRun(deps: AppDeps, syncId: string, options: { dryRun: boolean }) {
+export async function startRun(deps: AppDeps, syncId: string, options: { dryRun: boolean }): Promise<RunRow> {
   const now = deps.now();
-  const [stale] = await deps.db
-    .select()
-    .from(syncRuns)
-    .where(
-      and(
-        eq(syncRuns.syncId, syncId),
-        eq(syncRuns.status, 'running'),
-        lt(syncRuns.heartbeatAt, new Date(now.getTime() - staleRunMs())),
-      ),
-    );
-  if (stale && !options.dryRun) {
-    await deps.db.update(syncRuns).set({ heartbeatAt: now }).where(eq(syncRuns.id, stale.id));
-    deps.logger.warn('resuming an orphaned sync run from its checkpoint', {
-      syncId,
-      runId: stale.id,
-      checkpoint: stale.checkpoint,
-    });
-    return { ...stale, heartbeatAt: now };
+  const active = await activeRunOf(deps, syncId);
+  if (active && !options.dryRun) {
+    const claimed = await claimResumable(deps, active);
+    if (claimed) {
+      deps.logger.warn('resuming a sync run from its checkpoint', {
+        syncId,
+        runId: claimed.id,
+        was: active.status,
+        checkpoint: claimed.checkpoint,
+      });
+      return claimed;
+    }
   }
   // The number of live profiles when the run starts: the denominator of its progress and ETA.
   const [{ n: total } = { n: 0 }] = await deps.db
@@ -87,25 +96,30 @@ export async function startRun(deps: AppDeps, syncId: string, options: { dryRun:
   try {
     await deps.db.insert(syncRuns).values(row);
   } catch (error) {
-    if (isUniqueViolation(error))
-      throw new AppError('conflict', `sync ${syncId} already has a run in progress`);
-    throw error;
+    if (!isUniqueViolation(error)) throw error;
+    const holder = await activeRunOf(deps, syncId);
+    const what =
+      holder?.status === 'awaiting_confirmation'
+        ? `run ${holder.id} is waiting for confirmation (POST /v1/admin/sync-runs/${holder.id}/confirm or /cancel)`
+        : `already has a run in progress${holder ? ` (${holder.id}, ${holder.status})` : ''}`;
+    throw new AppError('conflict', `sync ${syncId}: ${what}`);
   }
-  return { ...row, checkpoint: null, counts: { ...ZERO } } as typeof syncRuns.$inferSelect;
+  return { ...row, checkpoint: null, counts: { ...ZERO }, guard: null } as RunRow;
 }
 
 /**
- * Runs (or resumes) a sync run to the end: pages through live profiles in id order, maps each,
+ * Runs (or resumes) a sync run: first, for a real run, the blast guard's pre-pass (which may stop
+ * the run to wait for confirmation); then it pages through live profiles in id order, maps each,
  * sends only those whose mapped payload changed since the last delivery, in batches of the
  * connector's size with bounded retries, and after each page commits fingerprints, failures, counts
- * and the checkpoint in one atomic batch. A crash re-sends at most the page in flight, which the
- * destinations' upserts absorb.
+ * and the checkpoint in one atomic batch (pipeline.ts: the next page goes out meanwhile). A crash
+ * re-sends at most the records in flight, which the destinations' upserts absorb.
  */
 export async function executeRun(
   deps: AppDeps,
-  run: typeof syncRuns.$inferSelect,
-  options: { sleep?: (ms: number) => Promise<void>; random?: () => number; sampleLimit?: number } = {},
-) {
+  run: RunRow,
+  options: ExecuteOptions = {},
+): Promise<RunOutcome> {
   const [sync] = await deps.db.select().from(syncs).where(eq(syncs.id, run.syncId));
   if (!sync) throw new AppError('not_found', `sync ${run.syncId} does not exist`);
   const definition: SyncDefinition = syncDefinitionSchema.parse(sync.definition);
@@ -115,44 +129,87 @@ export async function executeRun(
   const ctx = deps.connectorContext();
   const account = await accountKeyOf(connector.id, splitSecrets(connector, config).secrets, connection.id);
   const budget = budgetFor(account, connector.limits.requestsPerWindow);
-  const delivery = {
+  const delivery: DeliveryOptions = {
     policy: definition.retry,
     sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     random: options.random ?? Math.random,
     acquire: () => budget.acquire(),
     onRateLimited: (retryAfterMs: number | undefined) => budget.rateLimited(retryAfterMs),
   };
+  const send = (batch: DestinationRecord[]) =>
+    deliverBatch((records) => destination.upsert(ctx, config, records), batch, delivery);
 
+  const layout = markerLayout(definition.fields.map((field) => field.to));
   const counts: RunCounts = { ...ZERO, ...run.counts };
   const samples: DryRunChange[] = [];
   let checkpoint = run.checkpoint;
-  try {
-    for (;;) {
-      const page = await loadProfilePage(deps, sync.id, checkpoint, definition.pageSize);
-      if (page.views.length === 0) break;
-      const changed: DestinationRecord[] = [];
-      const prints = new Map<string, string>();
-      for (const view of page.views) {
-        counts.scanned++;
-        const email = view.identities.email;
-        if (!email) {
-          counts.skipped++;
-          continue;
-        }
-        const fields = mapProfile(view, definition.fields);
-        const print = fingerprint(email, fields);
-        if (page.fingerprints.get(view.id) === print) {
-          counts.unchanged++;
-          continue;
-        }
-        prints.set(view.id, print);
-        changed.push({ profileId: view.id, email, fields });
-      }
+  /** Pages read by the guard's pre-pass in this invocation. */
+  let pagesDone = 0;
+  const outOfTime = () =>
+    options.deadline !== undefined && pagesDone > 0 && deps.now().getTime() >= options.deadline;
+  const pause = async (): Promise<RunOutcome> => {
+    await transitionRun(deps, run.id, ['running'], {
+      status: 'paused',
+      counts,
+      checkpoint,
+      heartbeatAt: deps.now(),
+    });
+    deps.logger.info('sync run paused at its time budget; the next tick resumes it', {
+      syncId: sync.id,
+      runId: run.id,
+      checkpoint,
+    });
+    return { runId: run.id, status: 'paused', counts };
+  };
 
-      const results: RecordResult[] = [];
-      if (run.dryRun) {
-        for (const record of changed) {
-          if (samples.length < (options.sampleLimit ?? 50)) {
+  const finish = async (tally?: BlastTally): Promise<RunOutcome> => {
+    await deps.db
+      .update(syncRuns)
+      .set({ status: 'succeeded', counts, checkpoint, finishedAt: deps.now(), heartbeatAt: deps.now() })
+      .where(eq(syncRuns.id, run.id));
+    return {
+      runId: run.id,
+      status: 'succeeded',
+      counts,
+      ...(run.dryRun && tally
+        ? { samples, blast: { ...tally, wouldTrip: assessBlast(tally, definition.blastGuard) } }
+        : {}),
+    };
+  };
+
+  try {
+    if (guardPending(run, definition)) {
+      const guard = await runGuardPass(deps, run, definition, layout, (pages) => {
+        pagesDone = pages;
+        return outOfTime();
+      });
+      if (guard.status === 'paused') return await pause();
+      if (guard.status === 'tripped')
+        return { runId: run.id, status: 'awaiting_confirmation', counts, guard: guard.guard };
+      const seen = guard.guard.seen;
+      if (seen && seen.changed === 0) {
+        // The pre-pass read every page and found nothing to send: no second read to find it again.
+        Object.assign(counts, { scanned: seen.scanned, unchanged: seen.unchanged, skipped: seen.skipped });
+        return await finish();
+      }
+      // The pre-pass used up this invocation's time: writing starts on the next.
+      if (outOfTime()) return await pause();
+    }
+    const tally = run.dryRun ? emptyTally(await deliveredContacts(deps, sync.id)) : undefined;
+    const exhausted = await deliverPages({
+      first: await loadProfilePage(deps, sync.id, checkpoint, definition.pageSize),
+      loadAfter: (lastId) => loadProfilePage(deps, sync.id, lastId, definition.pageSize),
+      evaluate: (page) => evaluatePage(page, definition.fields, layout, tally),
+      send: run.dryRun ? undefined : send,
+      limits: connector.limits,
+      pageSize: definition.pageSize,
+      commit: async (evaluation, results, lastId) => {
+        counts.scanned += evaluation.scanned;
+        counts.unchanged += evaluation.unchanged;
+        counts.skipped += evaluation.skipped;
+        counts.sent += evaluation.changed.length;
+        if (run.dryRun) {
+          for (const record of evaluation.changed.slice(0, (options.sampleLimit ?? 50) - samples.length)) {
             samples.push({
               profileId: record.profileId,
               email: record.email!,
@@ -161,29 +218,17 @@ export async function executeRun(
             });
           }
         }
-        counts.sent += changed.length;
-      } else {
-        // Up to the connector's declared concurrency in flight at once (the shared budget still
-        // paces them); results are kept in batch order.
-        const batches = chunked(changed, connector.limits.batchSize);
-        for (const wave of chunked(batches, Math.max(1, connector.limits.concurrency))) {
-          const answers = await Promise.all(
-            wave.map((batch) =>
-              deliverBatch((records) => destination.upsert(ctx, config, records), batch, delivery),
-            ),
-          );
-          for (const answer of answers) results.push(...answer);
-        }
-        counts.sent += changed.length;
-      }
-      checkpoint = page.lastId;
-      await atomic(deps.db, pageWrites(deps, sync.id, run.id, results, prints, counts, checkpoint));
-    }
-    await deps.db
-      .update(syncRuns)
-      .set({ status: 'succeeded', counts, checkpoint, finishedAt: deps.now(), heartbeatAt: deps.now() })
-      .where(eq(syncRuns.id, run.id));
-    return { runId: run.id, status: 'succeeded' as const, counts, samples: run.dryRun ? samples : undefined };
+        checkpoint = lastId;
+        await atomic(
+          deps.db,
+          pageWrites(deps, sync.id, run.id, results, evaluation.next, counts, checkpoint),
+        );
+      },
+      // Past the deadline no further page is read: the pages in flight finish and the run pauses.
+      mayContinue: () => options.deadline === undefined || deps.now().getTime() < options.deadline,
+    });
+    if (!exhausted) return await pause();
+    return await finish(tally);
   } catch (error) {
     deps.logger.error('sync run failed', { syncId: sync.id, runId: run.id, ...errorFields(error) });
     const message = error instanceof Error ? error.message : String(error);
@@ -191,64 +236,6 @@ export async function executeRun(
       .update(syncRuns)
       .set({ status: 'failed', counts, checkpoint, error: { message }, finishedAt: deps.now() })
       .where(eq(syncRuns.id, run.id));
-    return { runId: run.id, status: 'failed' as const, counts, error: message };
+    return { runId: run.id, status: 'failed', counts, error: message };
   }
-}
-
-/** Fingerprints for what was delivered, failures kept for the next run, the run's progress. */
-function pageWrites(
-  deps: AppDeps,
-  syncId: string,
-  runId: string,
-  results: RecordResult[],
-  prints: Map<string, string>,
-  counts: RunCounts,
-  checkpoint: string | null,
-): Statement[] {
-  const now = deps.now();
-  const delivered = results.filter((result) => result.status === 'ok');
-  const failed = results.filter(
-    (result): result is Extract<RecordResult, { status: 'failed' }> => result.status === 'failed',
-  );
-  counts.ok += delivered.length;
-  counts.failed += failed.length;
-  counts.skipped += results.filter((result) => result.status === 'skipped').length;
-  return [
-    ...bulkInsert(
-      syncFingerprints,
-      delivered.map((result) => ({
-        syncId,
-        profileId: result.profileId,
-        fingerprint: prints.get(result.profileId)!,
-        syncedAt: now,
-      })),
-      deps.sqlParamLimit,
-      'on conflict (sync_id, profile_id) do update set fingerprint = excluded.fingerprint, synced_at = excluded.synced_at',
-    ),
-    ...chunked(
-      delivered.map((result) => result.profileId),
-      deps.sqlParamLimit,
-      1,
-      1,
-    ).map((chunk) =>
-      deps.db
-        .delete(syncFailures)
-        .where(and(eq(syncFailures.syncId, syncId), inArray(syncFailures.profileId, chunk))),
-    ),
-    ...bulkInsert(
-      syncFailures,
-      failed.map((result) => ({
-        syncId,
-        profileId: result.profileId,
-        runId,
-        error: { ...result.error },
-        attempts: 1,
-        failedAt: now,
-      })),
-      deps.sqlParamLimit,
-      'on conflict (sync_id, profile_id) do update set run_id = excluded.run_id, error_json = excluded.error_json, ' +
-        'attempts = sync_failures.attempts + 1, failed_at = excluded.failed_at',
-    ),
-    deps.db.update(syncRuns).set({ counts, checkpoint, heartbeatAt: now }).where(eq(syncRuns.id, runId)),
-  ];
 }

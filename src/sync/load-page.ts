@@ -4,7 +4,15 @@ import { selectInChunks } from '../db/chunk.js';
 import { consent, identities, profileMetrics, profiles, syncFingerprints } from '../db/schema/index.js';
 import type { ProfileView } from './map-profile.js';
 
-/** One page of live profiles after `afterId`, with everything mapping reads and the last fingerprints. */
+/** What was last delivered for a profile: its fingerprint and which fields were filled. */
+export interface Delivered {
+  fingerprint: string;
+  filled: string | null;
+}
+
+export type ProfilePage = Awaited<ReturnType<typeof loadProfilePage>>;
+
+/** One page of live profiles after `afterId`, with everything mapping reads and what was last delivered. */
 export async function loadProfilePage(
   deps: AppDeps,
   syncId: string,
@@ -48,7 +56,11 @@ export async function loadProfilePage(
       sqlParamLimit,
       (chunk) =>
         db
-          .select({ profileId: syncFingerprints.profileId, fingerprint: syncFingerprints.fingerprint })
+          .select({
+            profileId: syncFingerprints.profileId,
+            fingerprint: syncFingerprints.fingerprint,
+            filled: syncFingerprints.filledFields,
+          })
           .from(syncFingerprints)
           .where(and(inArray(syncFingerprints.profileId, chunk), inArray(syncFingerprints.syncId, [syncId]))),
       1,
@@ -83,7 +95,9 @@ export async function loadProfilePage(
   }
   return {
     views: ids.map((id) => views.get(id)!),
-    fingerprints: new Map(fingerprintRows.map((row) => [row.profileId, row.fingerprint])),
+    delivered: new Map<string, Delivered>(
+      fingerprintRows.map((row) => [row.profileId, { fingerprint: row.fingerprint, filled: row.filled }]),
+    ),
     lastId: ids.at(-1) ?? null,
   };
 }

@@ -2,212 +2,237 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AppDeps } from '../../src/app-deps.js';
-import { ingest } from '../../src/ingest/pipeline.js';
-import type { IngestRecord } from '../../src/ingest/types.js';
-import { createConnection } from '../../src/services/connections.js';
-import { createSync } from '../../src/services/syncs.js';
-import { executeRun, startRun } from '../../src/sync/engine.js';
-import { type FakeEsp, startFakeEsp } from '../fakes/esp/server.js';
-import { FAKE_TOKEN, startFakeHubspot } from '../fakes/hubspot/server.js';
-import { openBenchDeps } from './bench-deps.js';
+import type { EngineArgs, EngineReport } from './sync-bench-engine.js';
+import { type RoleProcess, startRole } from './sync-bench-process.js';
 
 /**
  * The sync engine end to end: seeded profiles → engine → real connector → real HTTP → a
- * behavioural fake ESP, in this process.
+ * behavioural fake vendor. Seeding, the fake vendor and the engine each run in a process of their
+ * own (sync-bench-seed.ts, sync-bench-vendor.ts, sync-bench-engine.ts), so `peak_rss_mb` is the
+ * engine process's alone and the fake does not compete with it for the event loop.
  *
  * - sync_delivery: N profiles (default 100,000) to the fake Mailchimp-style ESP with 10% of write
- *   requests failing (5% 429 with a real 1 s Retry-After, 5% 503). Delivered = members at the ESP,
- *   duplicates = members written by more than one accepted request. Peak RSS is this whole
- *   process (seeding, the engine and the fake's own member store included), so an upper bound.
- * - sync_rerun: the same N again with nothing changed; write_calls are requests at the ESP.
- * - sync_ratelimited: against HubSpot's documented budget (100 requests per rolling 10 s on the
+ *   requests failing (5% 429 with a real 1 s Retry-After, 5% 503), in pages of 5,000 (the largest
+ *   a sync allows: the memory worst case). Delivered = members at the ESP, duplicates = members
+ *   written by more than one accepted request.
+ * - sync_rerun: the same N again with nothing changed (a new engine process); write_calls are
+ *   requests at the ESP.
+ * - sync_ratelimited (syncs with the default page size, 500): against HubSpot's documented budget (100 requests per rolling 10 s on the
  *   lowest tier, the connector's declared limit; 100 contacts per batch upsert) served by the fake
- *   HubSpot: ceiling 1,000 records/s. Sustained throughput is the ceiling scaled by the time a
- *   perfect client would need (whole windows) over ours; raw records/s is shown too. Then the same with the
- *   Mailchimp connector, which declares no request rate (Mailchimp publishes none), against the
- *   fake ESP holding it to 10 requests per second: pacing is then learnt from 429s alone.
+ *   HubSpot: ceiling 1,000 records/s. Then Mailchimp, which publishes no request rate, only a cap of
+ *   10 simultaneous connections: the fake refuses an 11th open connection (429) and takes 1 s over
+ *   each call, so the ceiling is 10 connections × 500 records per second, reached by a client
+ *   that keeps all 10 busy from its first call to its last.
  *
  * Run alone: `npx tsx test/bench/sync-delivery.ts`. BENCH_SYNC_PROFILES, BENCH_SYNC_RATE_PROFILES
- * change the sizes.
+ * change the sizes; BENCH_SYNC_PART=delivery|rate runs one half.
  */
-const SEED_BATCH = 20_000;
-const SYSTEM = { principal: null };
+/**
+ * Mailchimp's documented limit: 10 simultaneous connections per account (no request rate). The
+ * fake answers the 11th open connection 429 and takes this long over each batch subscribe call,
+ * an assumption (Mailchimp publishes no figure; real 500-member calls take longer, which only makes
+ * the ceiling easier to reach).
+ */
+const MAILCHIMP_CONNECTIONS = 10;
+const MAILCHIMP_SERVICE_MS = 1000;
 
-const person = (i: number): IngestRecord => ({
-  source: 'bench',
-  identifiers: { email: `person${i}@example.com` },
-  traits: { first_name: `P${i}`, last_name: `L${i}`, plan: i % 3 === 0 ? 'pro' : 'free' },
-  observedAt: new Date('2026-01-01T00:00:00Z'),
-});
+const MAILCHIMP_FIELDS = [
+  { from: 'traits.first_name', to: 'FNAME' },
+  { from: 'traits.last_name', to: 'LNAME' },
+  { from: 'traits.plan', to: 'PLAN', transforms: [{ type: 'uppercase' }] },
+];
 
-async function seed(deps: AppDeps, n: number): Promise<void> {
-  for (let start = 0; start < n; start += SEED_BATCH) {
-    const batch: IngestRecord[] = [];
-    for (let i = start; i < Math.min(n, start + SEED_BATCH); i++) batch.push(person(i));
-    await ingest(deps, batch);
-  }
+interface EspReady {
+  baseUrl: string;
+  apiKey: string;
+  listId: string;
+}
+interface EspStats {
+  requests: number;
+  writeRequests: number;
+  rateLimited: number;
+  serverErrors: number;
+  resets: number;
+  members: number;
+  duplicates: number;
 }
 
-async function mailchimpSync(deps: AppDeps, esp: FakeEsp, name: string) {
-  const connection = await createConnection(deps, SYSTEM, {
+async function seeded(n: number): Promise<{ dir: string; seconds: number; peakRssMb: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'esp-hub-bench-sync-'));
+  const seeder = startRole('sync-bench-seed.ts', { dir, n });
+  const done = await seeder.event<{ seconds: number; peakRssMb: number }>('done');
+  await seeder.exited;
+  return { dir, ...done };
+}
+
+// One key for every engine process of a run: a rerun must open the secrets the first run sealed.
+const SECRET_KEY_HEX = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
+
+async function runEngine(args: Omit<EngineArgs, 'secretKeyHex'>): Promise<EngineReport> {
+  const engine = startRole('sync-bench-engine.ts', { ...args, secretKeyHex: SECRET_KEY_HEX });
+  const report = await engine.event<EngineReport>('done');
+  await engine.exited;
+  if (report.status !== 'succeeded') throw new Error(`sync run ended ${report.status}`);
+  return report;
+}
+
+/** `pageSize` undefined: the sync default (500). */
+function mailchimpSync(name: string, esp: EspReady, pageSize?: number): EngineArgs['create'] {
+  return {
+    name,
     connectorId: 'mailchimp',
-    name,
     config: { apiKey: esp.apiKey, baseUrl: esp.baseUrl, listId: esp.listId },
-  });
-  return createSync(deps, SYSTEM, {
-    name,
-    destinationId: connection.id,
     definition: {
-      fields: [
-        { from: 'traits.first_name', to: 'FNAME' },
-        { from: 'traits.last_name', to: 'LNAME' },
-        { from: 'traits.plan', to: 'PLAN', transforms: [{ type: 'uppercase' }] },
-      ],
-      pageSize: 5000,
+      fields: MAILCHIMP_FIELDS,
+      ...(pageSize === undefined ? {} : { pageSize }),
       // 10% failures: ten attempts make a batch failing every time (1e-10) practically impossible.
       retry: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 5000 },
     },
-  });
+  };
 }
 
-async function timedRun(deps: AppDeps, syncId: string) {
-  const started = performance.now();
-  const result = await executeRun(deps, await startRun(deps, syncId, { dryRun: false }));
-  if (result.status !== 'succeeded') throw new Error(`run ${result.runId} failed: ${result.error}`);
-  return { result, seconds: (performance.now() - started) / 1000 };
+async function closeVendor(vendor: RoleProcess): Promise<void> {
+  await vendor.request('close').catch(() => undefined);
+  await vendor.exited.catch(() => undefined);
 }
 
 async function deliveryAndRerun(n: number): Promise<string[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'esp-hub-bench-sync-'));
-  const { deps, close } = await openBenchDeps(dir);
-  const esp = await startFakeEsp({ rate429: 0.05, rate5xx: 0.05, retryAfterSeconds: 1, seed: 11 });
+  const seed = await seeded(n);
+  const vendor = startRole('sync-bench-vendor.ts', {
+    kind: 'esp',
+    options: { rate429: 0.05, rate5xx: 0.05, retryAfterSeconds: 1, seed: 11 },
+  });
   try {
-    const seedStarted = performance.now();
-    await seed(deps, n);
-    const seedSeconds = (performance.now() - seedStarted) / 1000;
-    const seedPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    const sync = await mailchimpSync(deps, esp, 'bench delivery');
-
-    // maxRSS only grows, and seeding (large ingest batches) sets it first: the run's own peak is sampled.
-    global.gc?.();
-    let runPeakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => {
-      runPeakRss = Math.max(runPeakRss, process.memoryUsage().rss);
-    }, 20);
-    const first = await timedRun(deps, sync.id).finally(() => clearInterval(sampler));
-    let wrong = 0;
-    for (let i = 0; i < n; i++) {
-      const member = esp.member(`person${i}@example.com`);
-      if (member?.mergeFields.FNAME !== `P${i}` || member.mergeFields.LNAME !== `L${i}`) wrong++;
-    }
-    const counters = { ...esp.counters };
-    const failedRequests = counters.rateLimited + counters.serverErrors + counters.resets;
-    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-
-    esp.resetCounters();
-    const rerun = await timedRun(deps, sync.id);
+    const esp = await vendor.event<EspReady>('ready');
+    const first = await runEngine({ dir: seed.dir, create: mailchimpSync('bench delivery', esp, 5000) });
+    const stats = await vendor.request<EspStats>('stats');
+    const check = await vendor.request<{ wrong: number; members: number; duplicates: number }>('verify', {
+      n,
+    });
+    const failedRequests = stats.rateLimited + stats.serverErrors + stats.resets;
+    await vendor.request('reset');
+    const rerun = await runEngine({ dir: seed.dir, syncId: first.syncId });
+    const after = await vendor.request<EspStats>('stats');
     return [
-      `sync_delivery: profiles=${n} delivered=${esp.memberCount()} wrong_fields=${wrong} duplicates=${esp.duplicates()} ` +
-        `failed_records=${first.result.counts.failed} seconds=${first.seconds.toFixed(1)} ` +
-        `records_per_s=${Math.round(n / first.seconds)} peak_rss_mb=${peakRssMb} run_peak_rss_mb=${Math.round(runPeakRss / 2 ** 20)} ` +
-        `seed_peak_rss_mb=${seedPeakRssMb} requests=${counters.requests} ` +
-        `failed_requests=${failedRequests} failed_ratio=${(failedRequests / counters.requests).toFixed(3)} ` +
-        `seed_seconds=${seedSeconds.toFixed(1)}`,
-      `sync_rerun: profiles=${n} write_calls=${esp.counters.writeRequests} requests=${esp.counters.requests} ` +
-        `unchanged=${rerun.result.counts.unchanged} seconds=${rerun.seconds.toFixed(1)} target_seconds=10`,
+      `sync_delivery: profiles=${n} delivered=${check.members} wrong_fields=${check.wrong} duplicates=${check.duplicates} ` +
+        `failed_records=${first.counts.failed} seconds=${first.seconds.toFixed(1)} ` +
+        `records_per_s=${Math.round(n / first.seconds)} peak_rss_mb=${first.peakRssMb} peak_heap_mb=${first.peakHeapMb} ` +
+        `target_rss_mb=512 requests=${stats.requests} failed_requests=${failedRequests} ` +
+        `failed_ratio=${(failedRequests / stats.requests).toFixed(3)} seed_seconds=${seed.seconds.toFixed(1)} ` +
+        `seed_peak_rss_mb=${seed.peakRssMb}`,
+      `sync_rerun: profiles=${n} write_calls=${after.writeRequests} requests=${after.requests} ` +
+        `unchanged=${rerun.counts.unchanged} seconds=${rerun.seconds.toFixed(1)} target_seconds=10 ` +
+        `peak_rss_mb=${rerun.peakRssMb}`,
     ];
   } finally {
-    await esp.close();
-    close();
-    await rm(dir, { recursive: true, force: true });
+    await closeVendor(vendor);
+    await rm(seed.dir, { recursive: true, force: true });
   }
 }
 
 async function rateLimited(n: number): Promise<string[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'esp-hub-bench-sync-rate-'));
-  const { deps, close } = await openBenchDeps(dir);
-  const hubspot = await startFakeHubspot({ requestsPerTenSeconds: 100 });
-  const esp = await startFakeEsp({ budget: { requests: 10, windowMs: 1000 } });
+  const seed = await seeded(n);
+  const lines: string[] = [];
   try {
-    await seed(deps, n);
-    const lines: string[] = [];
-
-    const connection = await createConnection(deps, SYSTEM, {
-      connectorId: 'hubspot',
-      name: 'fake hubspot',
-      config: { accessToken: FAKE_TOKEN, basePath: hubspot.url },
-    });
-    const sync = await createSync(deps, SYSTEM, {
-      name: 'bench hubspot',
-      destinationId: connection.id,
-      definition: {
-        fields: [
-          { from: 'traits.first_name', to: 'firstname' },
-          { from: 'traits.last_name', to: 'lastname' },
-        ],
-        pageSize: 5000,
-        retry: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 10_000 },
-      },
-    });
-    const hub = await timedRun(deps, sync.id);
-    const hubCalls = hubspot.requests.filter((r) => r.path.endsWith('/batch/upsert'));
-    lines.push(
-      throughputLine(
-        'hubspot',
-        n,
-        hub.seconds,
-        { requests: 100, windowMs: 10_000, batch: 100 },
-        {
-          ok: hub.result.counts.ok,
-          calls: hubCalls.length,
-          rejected429: hubCalls.filter((r) => r.status === 429).length,
+    const hubspotVendor = startRole('sync-bench-vendor.ts', { kind: 'hubspot', requestsPerTenSeconds: 100 });
+    try {
+      const hubspot = await hubspotVendor.event<{ url: string; token: string }>('ready');
+      const run = await runEngine({
+        dir: seed.dir,
+        create: {
+          name: 'bench hubspot',
+          connectorId: 'hubspot',
+          config: { accessToken: hubspot.token, basePath: hubspot.url },
+          definition: {
+            fields: [
+              { from: 'traits.first_name', to: 'firstname' },
+              { from: 'traits.last_name', to: 'lastname' },
+            ],
+            retry: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 10_000 },
+          },
         },
-      ),
-    );
+      });
+      const seen = await hubspotVendor.request<{ calls: number; rejected429: number }>('stats');
+      lines.push(
+        throughputLine(
+          'hubspot',
+          n,
+          run,
+          { kind: 'rate', requests: 100, windowMs: 10_000, batch: 100 },
+          seen,
+        ),
+      );
+    } finally {
+      await closeVendor(hubspotVendor);
+    }
 
-    const mailchimp = await mailchimpSync(deps, esp, 'bench mailchimp paced');
-    const chimp = await timedRun(deps, mailchimp.id);
-    lines.push(
-      throughputLine(
-        'mailchimp',
-        n,
-        chimp.seconds,
-        { requests: 10, windowMs: 1000, batch: 500 },
-        {
-          ok: chimp.result.counts.ok,
-          calls: esp.counters.requests,
-          rejected429: esp.counters.rateLimited,
-        },
-      ),
-    );
+    const espVendor = startRole('sync-bench-vendor.ts', {
+      kind: 'esp',
+      options: { maxConnections: MAILCHIMP_CONNECTIONS, delayMs: MAILCHIMP_SERVICE_MS },
+    });
+    try {
+      const esp = await espVendor.event<EspReady>('ready');
+      const run = await runEngine({ dir: seed.dir, create: mailchimpSync('bench mailchimp paced', esp) });
+      const stats = await espVendor.request<EspStats>('stats');
+      lines.push(
+        throughputLine(
+          'mailchimp',
+          n,
+          run,
+          {
+            kind: 'connections',
+            connections: MAILCHIMP_CONNECTIONS,
+            serviceMs: MAILCHIMP_SERVICE_MS,
+            batch: 500,
+          },
+          { calls: stats.requests, rejected429: stats.rateLimited },
+        ),
+      );
+    } finally {
+      await closeVendor(espVendor);
+    }
     return lines;
   } finally {
-    await hubspot.close();
-    await esp.close();
-    close();
-    await rm(dir, { recursive: true, force: true });
+    await rm(seed.dir, { recursive: true, force: true });
   }
 }
+
+type VendorLimit =
+  | { kind: 'rate'; requests: number; windowMs: number; batch: number }
+  | { kind: 'connections'; connections: number; serviceMs: number; batch: number };
 
 function throughputLine(
   vendor: string,
   n: number,
-  seconds: number,
-  budget: { requests: number; windowMs: number; batch: number },
-  seen: { ok: number; calls: number; rejected429: number },
+  run: EngineReport,
+  limit: VendorLimit,
+  seen: { calls: number; rejected429: number },
 ): string {
-  const ceiling = (budget.requests * budget.batch * 1000) / budget.windowMs;
-  // A perfect client spends each window's budget at once as the window opens, so its last call
-  // starts (ceil(calls / budget) - 1) windows after its first: that time, against ours, is the
-  // share of the ceiling we reach. The call count excludes refused calls (those are our loss).
-  const idealSeconds = ((Math.ceil(n / budget.batch / budget.requests) - 1) * budget.windowMs) / 1000;
-  const ratio = idealSeconds / seconds;
+  const calls = Math.ceil(n / limit.batch);
+  let ceiling: number;
+  let idealSeconds: number;
+  let shown: string;
+  if (limit.kind === 'rate') {
+    ceiling = (limit.requests * limit.batch * 1000) / limit.windowMs;
+    // A perfect client spends each window's budget at once as the window opens, so its last call
+    // starts (ceil(calls / budget) - 1) windows after its first, and calls take no time: that
+    // time, against ours, is the share of the ceiling we reach. Refused calls are our loss.
+    idealSeconds = ((Math.ceil(calls / limit.requests) - 1) * limit.windowMs) / 1000;
+    shown = `budget=${limit.requests}/${limit.windowMs}ms`;
+  } else {
+    ceiling = (limit.connections * limit.batch * 1000) / limit.serviceMs;
+    // A perfect client keeps every allowed connection busy from the first call to the last: calls
+    // in rounds of `connections`, each taking exactly the vendor's service time.
+    idealSeconds = (Math.ceil(calls / limit.connections) * limit.serviceMs) / 1000;
+    shown = `connections=${limit.connections} service_ms=${limit.serviceMs}`;
+  }
+  const ratio = idealSeconds / run.seconds;
   return (
-    `sync_ratelimited: vendor=${vendor} profiles=${n} delivered=${seen.ok} seconds=${seconds.toFixed(1)} ` +
-    `records_per_s=${Math.round(ratio * ceiling)} raw_records_per_s=${Math.round(n / seconds)} ` +
+    `sync_ratelimited: vendor=${vendor} profiles=${n} delivered=${run.counts.ok} seconds=${run.seconds.toFixed(1)} ` +
+    `records_per_s=${Math.round(ratio * ceiling)} raw_records_per_s=${Math.round(n / run.seconds)} ` +
     `ceiling_records_per_s=${Math.round(ceiling)} ratio=${ratio.toFixed(2)} ideal_seconds=${idealSeconds.toFixed(1)} ` +
-    `calls=${seen.calls} rejected_429=${seen.rejected429} budget=${budget.requests}/${budget.windowMs}ms batch=${budget.batch}`
+    `calls=${seen.calls} rejected_429=${seen.rejected429} ${shown} batch=${limit.batch} ` +
+    `peak_rss_mb=${run.peakRssMb}`
   );
 }
 

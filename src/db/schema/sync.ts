@@ -15,9 +15,53 @@ export const syncs = sqliteTable('syncs', {
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 });
 
-export const SYNC_RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled'] as const;
+/**
+ * `paused`: stopped at its time budget (Workers) with the checkpoint saved; the next scheduler
+ * tick resumes it. `awaiting_confirmation`: the blast guard stopped it before any write; an admin
+ * confirms (it goes on) or cancels it.
+ */
+export const SYNC_RUN_STATUSES = [
+  'running',
+  'paused',
+  'awaiting_confirmation',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
+export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
 
-/** One execution of a sync. At most one `running` row per sync: a partial unique index says so. */
+/** What the blast guard counted before a run wrote anything, and what it decided. */
+export interface RunGuard {
+  /** checking: the pre-pass is under way; cleared: below the thresholds; tripped: waiting; confirmed: an admin let it go on. */
+  phase: 'checking' | 'cleared' | 'tripped' | 'confirmed';
+  /** Where the pre-pass resumes (it pages like the run itself). */
+  checkpoint: string | null;
+  /** Contacts delivered to the destination before this run: the denominator of the shares. */
+  contacts: number;
+  /** Destination field → contacts whose value would go from non-blank to blank. */
+  blanked: Record<string, number>;
+  /**
+   * What the pre-pass saw: when nothing changed, the run is over without reading its pages again.
+   * Absent on runs the guard had no need to read.
+   */
+  seen?: { scanned: number; unchanged: number; skipped: number; changed: number };
+  /** List → its members and how many would leave it (fed once segment lists are synced). */
+  lists: Record<string, { members: number; removed: number }>;
+  /** The counts over their thresholds, when tripped. */
+  tripped?: Array<{
+    kind: 'blanked_field' | 'removed_from_list';
+    name: string;
+    count: number;
+    of: number;
+    share: number;
+    maxShare: number;
+  }>;
+}
+
+/**
+ * One execution of a sync. At most one active row (running, paused or awaiting confirmation) per
+ * sync: a partial unique index says so.
+ */
 export const syncRuns = sqliteTable(
   'sync_runs',
   {
@@ -38,13 +82,17 @@ export const syncRuns = sqliteTable(
       }>()
       .notNull(),
     total: integer('total'),
+    /** The blast guard's pre-pass and verdict; null when the guard did not need to look. */
+    guard: text('guard_json', { mode: 'json' }).$type<RunGuard>(),
     error: text('error_json', { mode: 'json' }).$type<Record<string, unknown>>(),
     startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
     heartbeatAt: integer('heartbeat_at', { mode: 'timestamp_ms' }).notNull(),
     finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
   },
   (table) => [
-    uniqueIndex('sync_runs_one_active').on(table.syncId).where(sql`status = 'running'`),
+    uniqueIndex('sync_runs_one_active')
+      .on(table.syncId)
+      .where(sql`status in ('running', 'paused', 'awaiting_confirmation')`),
     index('sync_runs_sync_idx').on(table.syncId, table.startedAt),
   ],
 );
@@ -59,6 +107,11 @@ export const syncFingerprints = sqliteTable(
     syncId: text('sync_id').notNull(),
     profileId: text('profile_id').notNull(),
     fingerprint: text('fingerprint').notNull(),
+    /**
+     * Which mapped fields were non-blank when delivered (see src/sync/blank-marker.ts), so a run can
+     * tell a field going from a value to blank. Null for rows written before the marker existed.
+     */
+    filledFields: text('filled_fields'),
     syncedAt: integer('synced_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.syncId, table.profileId] })],

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '../../../src/lib/random.js';
 
 /**
  * A behavioural fake ESP speaking the part of Mailchimp's Marketing API the Mailchimp connector
@@ -42,6 +43,11 @@ export interface FakeEspOptions extends FakeEspFaults {
   listId?: string;
   /** Request budget: more than `requests` in the trailing `windowMs` answer 429. */
   budget?: { requests: number; windowMs: number };
+  /**
+   * Mailchimp's documented cap on simultaneous connections per account (10): a request arriving
+   * while this many are open is answered 429 at once.
+   */
+  maxConnections?: number;
   /** Addresses the ESP refuses per record (default: the reserved `.invalid` TLD, "looks fake"). */
   rejectEmail?: (email: string) => boolean;
   /** Seed of the fault dice, so a run's faults are reproducible. */
@@ -83,6 +89,8 @@ export interface FakeEsp {
   memberCount(): number;
   /** Members written by more than one accepted request. */
   duplicates(): number;
+  /** Puts a member in the audience as if it had been there before (e.g. unsubscribed, cleaned). */
+  seedMember(email: string, status: string, mergeFields?: Record<string, string | number>): void;
   /** Changes faults while running (e.g. slow the vendor down mid-run). */
   configure(faults: FakeEspFaults & { budget?: FakeEspOptions['budget'] }): void;
   /** Clears counters (not members), e.g. before a rerun whose writes must be counted alone. */
@@ -102,17 +110,6 @@ class HttpError extends Error {
   ) {
     super(detail);
   }
-}
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const zeroCounters = (): FakeEspCounters => ({
@@ -212,8 +209,12 @@ export async function startFakeEsp(options: FakeEspOptions = {}): Promise<FakeEs
       }
       counters.memberWrites++;
       if (existing) {
-        // Merge fields not sent keep their values, as Mailchimp does.
+        // Merge fields not sent keep their values, as Mailchimp does. `status` is what
+        // update_existing lets a batch change on an existing member ("whether this batch operation
+        // will change existing members' subscription status"): sending it would resubscribe people
+        // who unsubscribed or were cleaned. `status_if_new` never touches an existing member.
         Object.assign(existing.mergeFields, fields);
+        if (typeof raw.status === 'string') existing.status = raw.status;
         existing.writes++;
         updated.push({ id: key, email_address: address });
       } else {
@@ -238,13 +239,34 @@ export async function startFakeEsp(options: FakeEspOptions = {}): Promise<FakeEs
     };
   };
 
+  let open = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     counters.requests++;
+    open++;
+    res.on('close', () => {
+      open--;
+    });
     const text = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
-    if (faults.delayMs) await new Promise((resolve) => setTimeout(resolve, faults.delayMs));
+    let answerAt = 0;
+    const reply = async (status: number, body: unknown, type?: string) => {
+      const wait = answerAt - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      send(res, status, body, type);
+    };
     try {
+      if (options.maxConnections !== undefined && open > options.maxConnections) {
+        counters.rateLimited++;
+        throw new HttpError(
+          429,
+          'Too Many Requests',
+          `You have exceeded the limit of ${options.maxConnections} simultaneous connections.`,
+        );
+      }
+      // The vendor's service time runs from arrival: the request is handled at once (a write is
+      // applied) and answered when it is up, so the fake's own work does not add to it.
+      answerAt = performance.now() + (faults.delayMs ?? 0);
       if (!authorized(req.headers.authorization, apiKey)) {
         throw new HttpError(
           401,
@@ -256,12 +278,12 @@ export async function startFakeEsp(options: FakeEspOptions = {}): Promise<FakeEs
       if (waitMs !== undefined) throw tooMany(waitMs);
       const path = url.pathname.replace(/\/+$/, '');
       if (method === 'GET' && path === '/3.0/ping')
-        return send(res, 200, { health_status: "Everything's Chimpy!" });
+        return await reply(200, { health_status: "Everything's Chimpy!" });
       const list = /^\/3\.0\/lists\/([^/]+)$/.exec(path);
       if (!list) throw new HttpError(404, 'Resource Not Found', 'The requested resource could not be found.');
       if (decodeURIComponent(list[1]!) !== listId)
         throw new HttpError(404, 'Resource Not Found', 'The requested resource could not be found.');
-      if (method === 'GET') return send(res, 200, { id: listId, name: 'Fake audience' });
+      if (method === 'GET') return await reply(200, { id: listId, name: 'Fake audience' });
       if (method !== 'POST') throw new HttpError(405, 'Method Not Allowed', `${method} is not allowed here`);
 
       const fault = pickFault();
@@ -291,12 +313,11 @@ export async function startFakeEsp(options: FakeEspOptions = {}): Promise<FakeEs
         req.socket.destroy();
         return;
       }
-      return send(res, 200, answer);
+      return await reply(200, answer);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-      return send(
-        res,
+      return await reply(
         error.status,
         {
           type: 'https://mailchimp.com/developer/marketing/docs/errors/',
@@ -336,6 +357,9 @@ export async function startFakeEsp(options: FakeEspOptions = {}): Promise<FakeEs
       let n = 0;
       for (const member of members.values()) if (member.writes > 1) n++;
       return n;
+    },
+    seedMember(email, status, mergeFields = {}) {
+      members.set(email.trim().toLowerCase(), { email, status, mergeFields: { ...mergeFields }, writes: 0 });
     },
     configure(next) {
       const { budget: nextBudget, ...rest } = next;

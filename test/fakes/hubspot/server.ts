@@ -133,7 +133,7 @@ export async function startFakeHubspot(options: FakeHubspotOptions = {}): Promis
       const { objectId, idProperty } = body as { objectId: string; idProperty?: string };
       const contact = idProperty === 'email' ? store.findByEmail(objectId) : store.contacts.get(objectId);
       if (!contact) throw new HttpError(404, errorBody('OBJECT_NOT_FOUND', 'resource not found'));
-      store.contacts.delete(contact.id);
+      store.remove(contact.id);
       return [204, undefined];
     }
     if (path === '/crm/v3/properties/contacts/groups') {

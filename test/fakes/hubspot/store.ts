@@ -54,6 +54,12 @@ export class FakeHubspotStore {
   readonly groups = new Map<string, { name: string; label: string; displayOrder: number }>();
   readonly lists = new Map<string, Set<string>>();
   private nextId = 1001;
+  /**
+   * Live contacts by email, kept by every write here: HubSpot finds a contact by email at once, and
+   * a scan per upserted record made the fake, not the client, the bottleneck of large syncs (each
+   * call slower than the last as the store grew).
+   */
+  private readonly byEmail = new Map<string, string>();
   /** The fake's clock (ms); writes through the API stamp contacts with it. Tests move it. */
   nowMs = Date.parse('2024-03-01T00:00:00.000Z');
 
@@ -91,10 +97,15 @@ export class FakeHubspotStore {
   }
 
   write(contact: FakeContact, properties: Record<string, string>, atMs = this.nowMs): void {
+    const emailBefore = contact.properties.email;
     for (const [key, value] of Object.entries(properties)) {
       if (value === '') delete contact.properties[key];
       else contact.properties[key] = key === 'email' ? value.toLowerCase() : value;
     }
+    const email = contact.properties.email;
+    if (emailBefore !== email && emailBefore !== undefined && this.byEmail.get(emailBefore) === contact.id)
+      this.byEmail.delete(emailBefore);
+    if (email !== undefined) this.byEmail.set(email, contact.id);
     contact.updatedAt = atMs;
     contact.properties.hs_object_id = contact.id;
     contact.properties.lastmodifieddate = new Date(atMs).toISOString();
@@ -102,14 +113,30 @@ export class FakeHubspotStore {
 
   findByEmail(email: string): FakeContact | undefined {
     const wanted = email.toLowerCase();
-    for (const contact of this.contacts.values()) if (contact.properties.email === wanted) return contact;
-    return undefined;
+    const id = this.byEmail.get(wanted);
+    const contact = id === undefined ? undefined : this.contacts.get(id);
+    return contact?.properties.email === wanted ? contact : undefined;
+  }
+
+  /** Deletes a live contact for good (GDPR delete): no archive. */
+  remove(id: string): boolean {
+    const contact = this.contacts.get(id);
+    if (!contact) return false;
+    this.contacts.delete(id);
+    this.forgetEmail(contact);
+    return true;
+  }
+
+  private forgetEmail(contact: FakeContact): void {
+    const email = contact.properties.email;
+    if (email !== undefined && this.byEmail.get(email) === contact.id) this.byEmail.delete(email);
   }
 
   archive(id: string, atMs = this.nowMs): boolean {
     const contact = this.contacts.get(id);
     if (!contact) return false;
     this.contacts.delete(id);
+    this.forgetEmail(contact);
     contact.archivedAt = atMs;
     this.archived.set(id, contact);
     return true;
@@ -118,7 +145,10 @@ export class FakeHubspotStore {
   /** What HubSpot does on a merge: the secondary disappears, the primary records its id. */
   merge(primaryId: string, secondaryId: string, atMs = this.nowMs): void {
     const primary = this.contacts.get(primaryId);
-    if (!primary || !this.contacts.delete(secondaryId)) throw new Error('merge: unknown contact');
+    const secondary = this.contacts.get(secondaryId);
+    if (!primary || !secondary || !this.contacts.delete(secondaryId))
+      throw new Error('merge: unknown contact');
+    this.forgetEmail(secondary);
     const merged = (primary.properties.hs_merged_object_ids ?? '').split(';').filter(Boolean);
     this.write(primary, { hs_merged_object_ids: [...merged, secondaryId].join(';') }, atMs);
   }
