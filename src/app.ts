@@ -15,6 +15,8 @@ import { deletionRoutes } from './routes/admin-deletions.js';
 import { identityRoutes } from './routes/admin-identity.js';
 import { identityJobRoutes } from './routes/admin-identity-jobs.js';
 import { importRoutes } from './routes/admin-imports.js';
+import { modelRoutes } from './routes/admin-models.js';
+import { segmentAdminRoutes } from './routes/admin-segments.js';
 import { settingsRoutes } from './routes/admin-settings.js';
 import { syncRoutes } from './routes/admin-syncs.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -72,6 +74,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', identityJobRoutes);
   app.route('/', settingsRoutes);
   app.route('/', segmentRoutes);
+  app.route('/', segmentAdminRoutes);
+  app.route('/', modelRoutes);
   app.route('/', syncRoutes);
   app.route('/', webhookRoutes);
   app.route('/', deletionRoutes);

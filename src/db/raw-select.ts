@@ -20,7 +20,7 @@ interface LibsqlClient {
 export async function rawSelect<Row>(db: Db, sql: string, args: unknown[]): Promise<Row[]> {
   const client = (db as unknown as { $client: BetterSqliteClient | D1Client | LibsqlClient }).$client;
   if ('transaction' in client && !('batch' in client)) {
-    return client.prepare(sql).all(...args) as Row[];
+    return preparedFor(client, sql).all(...args) as Row[];
   }
   if ('prepare' in client) {
     return (
@@ -31,6 +31,26 @@ export async function rawSelect<Row>(db: Db, sql: string, args: unknown[]): Prom
     ).results as Row[];
   }
   return (await (client as LibsqlClient).execute({ sql, args })).rows as Row[];
+}
+
+// Page-by-page jobs repeat the same statement texts (an IN-list of a full page's length):
+// compiling one with thousands of parameters each time cost more than running it.
+const prepared = new WeakMap<BetterSqliteClient, Map<string, { all(...args: unknown[]): unknown[] }>>();
+const MAX_CACHED = 256;
+
+function preparedFor(client: BetterSqliteClient, sql: string) {
+  let cache = prepared.get(client);
+  if (!cache) {
+    cache = new Map();
+    prepared.set(client, cache);
+  }
+  let statement = cache.get(sql);
+  if (!statement) {
+    if (cache.size >= MAX_CACHED) cache.clear();
+    statement = client.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
 }
 
 /** `?, ?, ?` for an IN-list of `n` items. */

@@ -65,7 +65,11 @@ export function cartValue(cart: CartItem[]): number {
 }
 
 /** The engagement score decayed to `at` (for reads: a stored score is "as of" engagementAt). */
-export function engagementAt(m: MetricsState, at: number, settings: EngagementSettings): number {
+export function engagementAt(
+  m: Pick<MetricsState, 'engagementScore' | 'engagementAt'>,
+  at: number,
+  settings: EngagementSettings,
+): number {
   if (m.engagementAt === null) return 0;
   return m.engagementScore * 2 ** (-(at - m.engagementAt) / (settings.halfLifeDays * DAY_MS));
 }

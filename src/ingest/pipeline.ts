@@ -2,12 +2,13 @@ import { and, eq } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { atomic, type Statement } from '../db/atomic.js';
 import { bulkInsert } from '../db/bulk.js';
-import { consent, events, orderLines, orders, profileTraits } from '../db/schema/index.js';
+import { consent, eventNames, events, orderLines, orders, profileTraits } from '../db/schema/index.js';
 import { planResolution } from '../identity/deterministic/resolver.js';
 import { identityKey, type ResolutionInput } from '../identity/deterministic/types.js';
 import { identifierText, type NormalizedIdentifier, normalizeIdentifiers } from '../identity/normalize.js';
 import { isBlockedValue } from '../identity/settings.js';
 import { newId } from '../lib/ids.js';
+import { refreshSegments } from '../segments/engine/refresh.js';
 import { matchProfiles } from '../services/identity/probabilistic.js';
 import { type AllSettings, loadSettings } from '../services/settings.js';
 import { type CommerceEffect, commerceEffects } from './commerce-effects.js';
@@ -267,8 +268,15 @@ async function ingestNow(
     applyEvent(metricStates.get(profileId)!, event, settings.engagement);
 
   const { db, sqlParamLimit } = deps;
+  const names = [...new Set(eventRows.flatMap((row) => (row.name ? [row.name] : [])))];
   writes.push(
     ...bulkInsert(events, eventRows, sqlParamLimit, 'on conflict do nothing'),
+    ...bulkInsert(
+      eventNames,
+      names.map((name) => ({ name, firstSeenAt: now })),
+      sqlParamLimit,
+      'on conflict do nothing',
+    ),
     ...bulkInsert(orders, orderRows, sqlParamLimit, 'on conflict do nothing'),
     ...bulkInsert(orderLines, lineRows, sqlParamLimit, 'on conflict do nothing'),
     ...statusWrites,
@@ -303,6 +311,8 @@ async function ingestNow(
   // Records that shared no identifier may still be a known person: match new and changed profiles.
   const changed = [...new Set([...created, ...touchedTraits])];
   if (changed.length > 0 && settings.identity.probabilistic.enabled) await matchProfiles(deps, changed);
+  // Segment memberships follow at once: the profiles this batch touched, and the ones merged away.
+  await refreshSegments(deps, [...profileIds, ...plan.merges.map((merge) => merge.mergedId)]);
   return results;
 }
 

@@ -17,6 +17,7 @@ export const ID_PREFIXES = [
   'sync',
   'seg',
   'sup',
+  'rcp',
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -7,12 +7,14 @@ import { identitySettingsSchema } from '../identity/settings.js';
 import { engagementSettingsSchema } from '../ingest/metrics.js';
 import { traitSettingsSchema } from '../ingest/trait-rules.js';
 import { type AuditActor, auditInsert } from './audit.js';
+import { predictionSettingsSchema } from './scores/settings.js';
 
 /** Every settings document, by key. Stored as JSON; missing documents mean the defaults. */
 export const SETTINGS_SCHEMAS = {
   identity: identitySettingsSchema,
   traits: traitSettingsSchema,
   engagement: engagementSettingsSchema,
+  predictions: predictionSettingsSchema,
 } as const;
 export type SettingsKey = keyof typeof SETTINGS_SCHEMAS;
 export type AllSettings = { [K in SettingsKey]: z.output<(typeof SETTINGS_SCHEMAS)[K]> };

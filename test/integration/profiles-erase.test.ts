@@ -1,5 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as schema from '../../src/db/schema/index.js';
 import {
   auditLog,
   consent,
@@ -54,6 +55,24 @@ describe('DELETE /v1/profiles/{id}', () => {
       { key: 'ln:lee', profileId: survivorId },
       { key: 'ln:lee', profileId: 'prof_someoneelse' },
     ]);
+    const now = new Date('2026-01-06T00:00:00Z');
+    await t.deps.db
+      .insert(schema.profileScores)
+      .values({ profileId: survivorId, rfmGroup: 'Loyal', updatedAt: now });
+    await t.deps.db
+      .insert(schema.segmentMemberships)
+      .values({ segmentId: 'seg_x', profileId: mergedId, enteredAt: now });
+    await t.deps.db
+      .insert(schema.segmentMembershipHistory)
+      .values({ segmentId: 'seg_x', profileId: survivorId, change: 'entered', reason: 'entered', at: now });
+    await t.deps.db.insert(schema.segmentChecks).values({ profileId: survivorId, dueAt: now });
+    await t.deps.db.insert(schema.profileRecommendations).values({
+      profileId: survivorId,
+      items: [],
+      level: 'global',
+      confidence: 0,
+      computedAt: now,
+    });
     const res = await t.call('DELETE', `/v1/profiles/${survivorId}`);
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -80,6 +99,11 @@ describe('DELETE /v1/profiles/{id}', () => {
         'profile_metrics',
         await db.select().from(profileMetrics).where(inArray(profileMetrics.profileId, owners)),
       ],
+      ['profile_scores', await db.select().from(schema.profileScores)],
+      ['segment_memberships', await db.select().from(schema.segmentMemberships)],
+      ['segment_membership_history', await db.select().from(schema.segmentMembershipHistory)],
+      ['segment_checks', await db.select().from(schema.segmentChecks)],
+      ['profile_recommendations', await db.select().from(schema.profileRecommendations)],
     ] as const) {
       expect(rows, name).toEqual([]);
     }

@@ -43,6 +43,11 @@ const EXPORT_SECTION_OF_TABLE: Record<string, string> = {
   sync_failures: 'syncFailures',
   suppressions: 'suppressions',
   audit_log: 'audit',
+  profile_scores: 'scores',
+  segment_memberships: 'segmentMemberships',
+  segment_membership_history: 'segmentHistory',
+  segment_checks: 'segmentChecks',
+  profile_recommendations: 'recommendations',
 };
 const PERSON_COLUMNS =
   /^(profile_id|origin_profile_id|profile_a|profile_b|survivor_id|merged_id|merged_into|profile_ids_json|entity_id)$/;
@@ -115,6 +120,29 @@ describe('GET /v1/profiles/{id}/export', () => {
       identifiersSealed: await t.deps.secrets.seal('{"sealed":"ann"}'),
       requestedBy: 'key_x',
       requestedAt: now,
+    });
+
+    // What the engines derive: scores, segment membership, its history and next check, recommendations.
+    await t.deps.db
+      .insert(schema.profileScores)
+      .values({ profileId: survivorId, rfmGroup: 'Champions', updatedAt: now });
+    await t.deps.db
+      .insert(schema.segmentMemberships)
+      .values({ segmentId: 'seg_x', profileId: survivorId, enteredAt: now });
+    await t.deps.db.insert(schema.segmentMembershipHistory).values({
+      segmentId: 'seg_x',
+      profileId: mergedId,
+      change: 'entered',
+      reason: 'entered: $ frequency gte 1',
+      at: now,
+    });
+    await t.deps.db.insert(schema.segmentChecks).values({ profileId: survivorId, dueAt: now });
+    await t.deps.db.insert(schema.profileRecommendations).values({
+      profileId: survivorId,
+      items: [{ productId: 'p1', score: 1 }],
+      level: 'personal',
+      confidence: 0.9,
+      computedAt: now,
     });
 
     const res = await t.call('GET', `/v1/profiles/${mergedId}/export`, { key: await t.keyFor('editor') });

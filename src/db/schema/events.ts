@@ -26,3 +26,12 @@ export const events = sqliteTable(
     index('events_profile_name_time_idx').on(table.profileId, table.name, table.occurredAt),
   ],
 );
+
+/**
+ * Every event name ever received, so a segment rule naming an event that never arrived gets a
+ * warning without scanning millions of events. Ingest adds new names as they come.
+ */
+export const eventNames = sqliteTable('event_names', {
+  name: text('name').primaryKey(),
+  firstSeenAt: integer('first_seen_at', { mode: 'timestamp_ms' }).notNull(),
+});

@@ -7,6 +7,8 @@ export * from './events.js';
 export * from './identities.js';
 export * from './metrics.js';
 export * from './profiles.js';
+export * from './recommendations.js';
 export * from './resolution.js';
+export * from './segments.js';
 export * from './sync.js';
 export * from './webhooks.js';

@@ -17,8 +17,13 @@ import {
   orders,
   profileMatchKeys,
   profileMetrics,
+  profileRecommendations,
+  profileScores,
   profiles,
   profileTraits,
+  segmentChecks,
+  segmentMembershipHistory,
+  segmentMemberships,
   suppressions,
   syncFailures,
   syncFingerprints,
@@ -94,6 +99,16 @@ async function eraseNow(deps: AppDeps, actor: AuditActor, id: string) {
   each(0, (chunk) => db.delete(profileMatchKeys).where(inArray(profileMatchKeys.profileId, chunk)));
   each(0, (chunk) => db.delete(syncFingerprints).where(inArray(syncFingerprints.profileId, chunk)));
   each(0, (chunk) => db.delete(syncFailures).where(inArray(syncFailures.profileId, chunk)));
+  // Derived data: scores, memberships with their history and schedule, recommendations.
+  each(0, (chunk) => db.delete(profileScores).where(inArray(profileScores.profileId, chunk)));
+  each(0, (chunk) => db.delete(segmentMemberships).where(inArray(segmentMemberships.profileId, chunk)));
+  each(0, (chunk) =>
+    db.delete(segmentMembershipHistory).where(inArray(segmentMembershipHistory.profileId, chunk)),
+  );
+  each(0, (chunk) => db.delete(segmentChecks).where(inArray(segmentChecks.profileId, chunk)));
+  each(0, (chunk) =>
+    db.delete(profileRecommendations).where(inArray(profileRecommendations.profileId, chunk)),
+  );
   // A pending push has nothing left to send (the erasure deletes the person everywhere).
   each(0, (chunk) => db.delete(suppressions).where(inArray(suppressions.profileId, chunk)));
   each(1, (chunk) => db.update(orders).set({ properties: {} }).where(inArray(orders.profileId, chunk)));

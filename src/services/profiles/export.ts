@@ -22,6 +22,7 @@ import {
 } from '../../db/schema/index.js';
 import { errorFields } from '../../lib/logger.js';
 import { type AuditActor, auditInsert } from '../audit.js';
+import { derivedSections } from './export-derived.js';
 import { metricsView } from './read.js';
 import { mergedIdsOf, type ProfileRow, type ResolvedProfile } from './resolve.js';
 
@@ -54,7 +55,11 @@ export async function exportProfile(
   );
   const mergedIds = await mergedIdsOf(deps, profile.id);
   const owners = [profile.id, ...mergedIds];
-  const head = { exportedAt: now.toISOString(), ...(await exportSections(deps, profile, owners)) };
+  const head = {
+    exportedAt: now.toISOString(),
+    ...(await exportSections(deps, profile, owners)),
+    ...(await derivedSections(deps, owners)),
+  };
   return jsonStream(deps, documentChunks(deps, head, owners));
 }
 

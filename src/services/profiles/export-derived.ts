@@ -1,0 +1,40 @@
+import { inArray } from 'drizzle-orm';
+import type { AppDeps } from '../../app-deps.js';
+import { selectInChunks } from '../../db/chunk.js';
+import {
+  profileRecommendations,
+  profileScores,
+  segmentChecks,
+  segmentMembershipHistory,
+  segmentMemberships,
+} from '../../db/schema/index.js';
+
+/**
+ * What ESP Hub derived about the person: model scores, segment memberships with their history
+ * and next scheduled check, and the precomputed recommendations.
+ */
+export async function derivedSections(deps: AppDeps, owners: string[]) {
+  const { db, sqlParamLimit } = deps;
+  const byOwner = <R>(query: (chunk: string[]) => Promise<R[]>) =>
+    selectInChunks(owners, sqlParamLimit, query);
+  const [scores, memberships, history, checks, recommendations] = await Promise.all([
+    byOwner((chunk) => db.select().from(profileScores).where(inArray(profileScores.profileId, chunk))),
+    byOwner((chunk) =>
+      db.select().from(segmentMemberships).where(inArray(segmentMemberships.profileId, chunk)),
+    ),
+    byOwner((chunk) =>
+      db.select().from(segmentMembershipHistory).where(inArray(segmentMembershipHistory.profileId, chunk)),
+    ),
+    byOwner((chunk) => db.select().from(segmentChecks).where(inArray(segmentChecks.profileId, chunk))),
+    byOwner((chunk) =>
+      db.select().from(profileRecommendations).where(inArray(profileRecommendations.profileId, chunk)),
+    ),
+  ]);
+  return {
+    scores,
+    segmentMemberships: memberships,
+    segmentHistory: history.sort((a, b) => a.at.getTime() - b.at.getTime()),
+    segmentChecks: checks,
+    recommendations,
+  };
+}
