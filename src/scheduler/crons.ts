@@ -16,6 +16,14 @@ export const CRON_SCHEDULES = {
   deletionsPropagate: '17 * * * *',
   /** Forget inbound webhook event ids past their retention (ESP_HUB_WEBHOOK_RETENTION_DAYS). */
   webhookEventsPrune: '17 * * * *',
+  /** Segment entries and exits that time alone brings (windows sliding, birthdays): due profiles. */
+  segmentChecksDue: '* * * * *',
+  /** Carry on with an unfinished full segment recompute (Workers runs it tick by tick). */
+  segmentRecomputeContinue: '* * * * *',
+  /** Refit RFM, CLV, propensity and micro-segments and rescore every customer (after identity). */
+  scoresRecompute: '40 3 * * *',
+  /** Recompute every segment from scratch with the fresh scores: the safety net under the live updates. */
+  segmentsNightly: '40 3 * * *',
 } as const;
 
 export type JobName = keyof typeof CRON_SCHEDULES;

@@ -1,8 +1,12 @@
 import type { AppDeps } from '../app-deps.js';
 import { errorFields } from '../lib/logger.js';
+import { refreshDueSegments } from '../segments/engine/due-checks.js';
+import { continueSegmentRecompute, startSegmentRecompute } from '../segments/engine/recompute.js';
 import { allConnectionIds, checkConnection } from '../services/connections.js';
 import { liveProfileCount, runFullPass } from '../services/identity/probabilistic.js';
 import { propagateDeletions } from '../services/profiles/propagate-deletions.js';
+import { recomputeScores } from '../services/scores/recompute-scores.js';
+import { recomputeDeadline } from '../services/segments/crud.js';
 import { loadSettings } from '../services/settings.js';
 import { pushSuppressions } from '../services/suppressions.js';
 import { pruneWebhookEvents } from '../services/webhooks/retention.js';
@@ -36,6 +40,25 @@ const JOBS = {
   },
   async webhookEventsPrune(deps) {
     return pruneWebhookEvents(deps);
+  },
+  async segmentChecksDue(deps) {
+    return { refreshed: await refreshDueSegments(deps, { deadline: recomputeDeadline(deps) }) };
+  },
+  async segmentRecomputeContinue(deps) {
+    const progress = await continueSegmentRecompute(deps, { deadline: recomputeDeadline(deps) });
+    return progress ? { ...progress.counts, done: progress.done } : { idle: true };
+  },
+  async scoresRecompute(deps) {
+    const summary = await recomputeScores(deps);
+    return {
+      scored: summary.scored,
+      ...Object.fromEntries(Object.entries(summary.models).map(([kind, outcome]) => [kind, outcome.status])),
+    };
+  },
+  async segmentsNightly(deps) {
+    await startSegmentRecompute(deps);
+    const progress = await continueSegmentRecompute(deps, { deadline: recomputeDeadline(deps) });
+    return progress ? { ...progress.counts, done: progress.done } : { idle: true };
   },
   async identityRetrain(deps) {
     const settings = await loadSettings(deps);
