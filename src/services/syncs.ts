@@ -2,11 +2,11 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { atomic } from '../db/atomic.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { syncFailures, syncRuns, syncs } from '../db/schema/index.js';
+import { segments, syncFailures, syncRuns, syncs } from '../db/schema/index.js';
 import { AppError, issuesToFields } from '../http/errors.js';
 import { newId } from '../lib/ids.js';
 import { CronError, parseCron } from '../scheduler/cron-expression.js';
-import { syncDefinitionSchema } from '../sync/definition.js';
+import { type SyncDefinition, segmentsOfSync, syncDefinitionSchema } from '../sync/definition.js';
 import { executeRun, type RunOutcome, startRun } from '../sync/engine.js';
 import { transitionRun } from '../sync/run-state.js';
 import { type AuditActor, auditInsert } from './audit.js';
@@ -62,6 +62,29 @@ function progressOf(row: typeof syncRuns.$inferSelect) {
   };
 }
 
+/** Segment ids a definition names that do not exist, each with where it is named. */
+async function unknownSegments(deps: AppDeps, definition: SyncDefinition) {
+  const named = segmentsOfSync(definition);
+  if (named.length === 0) return [];
+  const known = new Set(
+    (await deps.db.select({ id: segments.id }).from(segments).where(inArray(segments.id, named))).map(
+      (row) => row.id,
+    ),
+  );
+  const problems: Array<{ path: string; message: string }> = [];
+  const check = (id: string | undefined, path: string) => {
+    if (id !== undefined && !known.has(id)) problems.push({ path, message: `segment ${id} does not exist` });
+  };
+  check(definition.source.segment, 'definition.source.segment');
+  definition.lists.forEach((entry, i) => {
+    check(entry.segment, `definition.lists.${i}.segment`);
+  });
+  definition.fields.forEach((field, i) => {
+    if (field.from.startsWith('segments.')) check(field.from.slice(9), `definition.fields.${i}.from`);
+  });
+  return problems;
+}
+
 /** Checks everything a sync needs before it is saved, naming each bad field. */
 async function validated(
   deps: AppDeps,
@@ -78,6 +101,7 @@ async function validated(
       problems.push({ path: 'schedule', message: error.message });
     }
   }
+  if (definition.success) problems.push(...(await unknownSegments(deps, definition.data)));
   try {
     const { connector } = await loadConnection(deps, input.destinationId);
     if (!connector.destination)

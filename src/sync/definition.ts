@@ -15,6 +15,8 @@ export const transformSchema = z.discriminatedUnion('type', [
 ]);
 export type Transform = z.infer<typeof transformSchema>;
 
+const SEGMENT_ID = /^seg_[a-z0-9]+$/;
+
 /** Where a mapped value comes from. */
 export const METRIC_SOURCES = [
   'orderCount',
@@ -32,8 +34,22 @@ export const METRIC_SOURCES = [
   'lastEventAt',
 ] as const;
 
+/** Model outputs a mapping may read as `scores.<name>` (profile_scores). */
+export const SCORE_SOURCES = [
+  'rfm_r',
+  'rfm_f',
+  'rfm_m',
+  'rfm_group',
+  'clv',
+  'clv_tier',
+  'expected_purchases',
+  'p_alive',
+  'propensity',
+  'cluster',
+] as const;
+
 const SOURCE_PATTERN =
-  /^(traits\.[^\s]+|metrics\.[A-Za-z]+|identity\.(email|phone|user_id)|consent\.(email|sms|push)|profile\.id)$/;
+  /^(traits\.[^\s]+|metrics\.[A-Za-z]+|scores\.[a-z_]+|segments\.seg_[a-z0-9]+|primary_segment\.[^\s]+|identity\.(email|phone|user_id)|consent\.(email|sms|push)|profile\.id)$/;
 
 export const fieldMappingSchema = z
   .object({
@@ -41,7 +57,7 @@ export const fieldMappingSchema = z
       .string()
       .regex(
         SOURCE_PATTERN,
-        'must be traits.<name>, metrics.<name>, identity.email|phone|user_id, consent.email|sms|push or profile.id',
+        'must be traits.<name>, metrics.<name>, scores.<name>, segments.<segment id>, primary_segment.<group>, identity.email|phone|user_id, consent.email|sms|push or profile.id',
       ),
     /** The destination's field (merge field tag, custom field name, property name). */
     to: z.string().trim().min(1).max(100),
@@ -56,6 +72,12 @@ export const fieldMappingSchema = z
       message: `unknown metric; known: ${METRIC_SOURCES.join(', ')}`,
       path: ['from'],
     },
+  )
+  .refine(
+    (mapping) =>
+      !mapping.from.startsWith('scores.') ||
+      (SCORE_SOURCES as readonly string[]).includes(mapping.from.slice(7)),
+    { message: `unknown score; known: ${SCORE_SOURCES.join(', ')}`, path: ['from'] },
   );
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;
 
@@ -75,8 +97,26 @@ export type BlastGuardSettings = z.output<typeof blastGuardSchema>;
 
 export const syncDefinitionSchema = z
   .object({
-    /** upsert: create and update; update_only: skip profiles the destination has not seen from us. */
-    mode: z.enum(['upsert', 'update_only']).default('upsert'),
+    /**
+     * upsert: create and update contacts, add them to their lists; update_only: skip profiles this
+     * sync has never delivered; mirror: upsert, and also take out of each list whoever left its
+     * segment (or the sync's source segment).
+     */
+    mode: z.enum(['upsert', 'update_only', 'mirror']).default('upsert'),
+    /** Which profiles the sync covers: all live ones, or the members of one segment. */
+    source: z
+      .object({ segment: z.string().regex(SEGMENT_ID, 'must be a segment id (seg_…)').optional() })
+      .prefault({}),
+    /** Segment membership as destination lists (Mailchimp tags or static segments, SendGrid lists, HubSpot lists). */
+    lists: z
+      .array(
+        z.object({
+          segment: z.string().regex(SEGMENT_ID, 'must be a segment id (seg_…)'),
+          list: z.string().trim().min(1).max(100),
+        }),
+      )
+      .max(50)
+      .default([]),
     fields: z.array(fieldMappingSchema).min(1, 'map at least one field'),
     /** Profiles per page read from the database (not the vendor batch size: that is the connector's). */
     pageSize: z.number().int().min(10).max(5000).default(500),
@@ -102,6 +142,27 @@ export const syncDefinitionSchema = z
       }
       seen.set(field.to.toLowerCase(), index);
     });
+    const lists = new Map<string, number>();
+    definition.lists.forEach((entry, index) => {
+      const other = lists.get(entry.list.toLowerCase());
+      if (other !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lists', index, 'list'],
+          message: `'${entry.list}' is already fed by lists.${other}`,
+        });
+      }
+      lists.set(entry.list.toLowerCase(), index);
+    });
   });
+
+/** Every segment a sync reads: its source, its lists and the segments.<id> fields. */
+export function segmentsOfSync(definition: SyncDefinition): string[] {
+  const ids = new Set<string>();
+  if (definition.source.segment) ids.add(definition.source.segment);
+  for (const entry of definition.lists) ids.add(entry.segment);
+  for (const field of definition.fields) if (field.from.startsWith('segments.')) ids.add(field.from.slice(9));
+  return [...ids];
+}
 export type SyncDefinition = z.output<typeof syncDefinitionSchema>;
 export type SyncDefinitionInput = z.input<typeof syncDefinitionSchema>;

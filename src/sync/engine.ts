@@ -10,12 +10,13 @@ import { newId } from '../lib/ids.js';
 import { errorFields } from '../lib/logger.js';
 import { loadConnection } from '../services/connections.js';
 import { markerLayout } from './blank-marker.js';
-import { assessBlast, type BlastTally, type BlastTrip, emptyTally } from './blast-guard.js';
+import { assessBlast, type BlastTally, type BlastTrip, emptyTally, noteListChange } from './blast-guard.js';
 import { type SyncDefinition, syncDefinitionSchema } from './definition.js';
 import { type DeliveryOptions, deliverBatch } from './deliver.js';
 import { evaluatePage } from './evaluate-page.js';
 import { deliveredContacts, guardPending, runGuardPass } from './guard-pass.js';
-import { loadProfilePage } from './load-page.js';
+import { pendingRemovalCounts, syncLists } from './list-pass.js';
+import { loadProfilePage, pageScopeOf } from './load-page.js';
 import { pageWrites, type RunCounts } from './page-writes.js';
 import { deliverPages } from './pipeline.js';
 import { accountKeyOf, budgetFor } from './rate-budget.js';
@@ -140,6 +141,7 @@ export async function executeRun(
     deliverBatch((records) => destination.upsert(ctx, config, records), batch, delivery);
 
   const layout = markerLayout(definition.fields.map((field) => field.to));
+  const scope = pageScopeOf(definition);
   const counts: RunCounts = { ...ZERO, ...run.counts };
   const samples: DryRunChange[] = [];
   let checkpoint = run.checkpoint;
@@ -197,9 +199,9 @@ export async function executeRun(
     }
     const tally = run.dryRun ? emptyTally(await deliveredContacts(deps, sync.id)) : undefined;
     const exhausted = await deliverPages({
-      first: await loadProfilePage(deps, sync.id, checkpoint, definition.pageSize),
-      loadAfter: (lastId) => loadProfilePage(deps, sync.id, lastId, definition.pageSize),
-      evaluate: (page) => evaluatePage(page, definition.fields, layout, tally),
+      first: await loadProfilePage(deps, sync.id, checkpoint, definition.pageSize, scope),
+      loadAfter: (lastId) => loadProfilePage(deps, sync.id, lastId, definition.pageSize, scope),
+      evaluate: (page) => evaluatePage(page, definition, layout, tally),
       send: run.dryRun ? undefined : send,
       limits: connector.limits,
       pageSize: definition.pageSize,
@@ -228,6 +230,29 @@ export async function executeRun(
       mayContinue: () => options.deadline === undefined || deps.now().getTime() < options.deadline,
     });
     if (!exhausted) return await pause();
+    if (run.dryRun) {
+      if (tally)
+        for (const change of await pendingRemovalCounts(deps, sync.id, definition))
+          noteListChange(tally, change.list, change);
+      return await finish(tally);
+    }
+    // Contacts exist at the destination now: their list memberships follow.
+    const lists = await syncLists({
+      deps,
+      syncId: sync.id,
+      runId: run.id,
+      definition,
+      destination,
+      ctx,
+      config,
+      delivery,
+      batchSize: connector.limits.batchSize,
+      mayContinue: () => options.deadline === undefined || deps.now().getTime() < options.deadline,
+    });
+    counts.listAdded = (counts.listAdded ?? 0) + lists.counts.added;
+    counts.listRemoved = (counts.listRemoved ?? 0) + lists.counts.removed;
+    counts.failed += lists.counts.failed;
+    if (!lists.done) return await pause();
     return await finish(tally);
   } catch (error) {
     deps.logger.error('sync run failed', { syncId: sync.id, runId: run.id, ...errorFields(error) });

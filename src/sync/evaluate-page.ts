@@ -1,7 +1,7 @@
 import type { DestinationRecord } from '../connector-kit/types.js';
 import { blankedFields, filledMarker, type MarkerLayout } from './blank-marker.js';
 import { type BlastTally, noteBlanked } from './blast-guard.js';
-import type { FieldMapping } from './definition.js';
+import type { SyncDefinition } from './definition.js';
 import type { Delivered, ProfilePage } from './load-page.js';
 import { fingerprint, mapProfile } from './map-profile.js';
 
@@ -23,10 +23,11 @@ export interface PageEvaluation {
  */
 export function evaluatePage(
   page: Pick<ProfilePage, 'views' | 'delivered'>,
-  mapping: FieldMapping[],
+  definition: Pick<SyncDefinition, 'fields' | 'mode'>,
   layout: MarkerLayout,
   tally?: BlastTally,
 ): PageEvaluation {
+  const mapping = definition.fields;
   const out: PageEvaluation = { changed: [], next: new Map(), scanned: 0, unchanged: 0, skipped: 0 };
   for (const view of page.views) {
     out.scanned++;
@@ -40,6 +41,11 @@ export function evaluatePage(
     const last = page.delivered.get(view.id);
     if (last?.fingerprint === print) {
       out.unchanged++;
+      continue;
+    }
+    // update_only: a contact this sync never delivered is not created.
+    if (!last && definition.mode === 'update_only') {
+      out.skipped++;
       continue;
     }
     if (tally) noteBlanked(tally, blankedFields(layout, last?.filled, fields));

@@ -2,10 +2,11 @@ import { count, eq } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { type RunGuard, syncFingerprints, syncRuns } from '../db/schema/index.js';
 import type { MarkerLayout } from './blank-marker.js';
-import { assessBlast, guardCanTrip } from './blast-guard.js';
+import { assessBlast, guardCanTrip, noteListChange } from './blast-guard.js';
 import type { SyncDefinition } from './definition.js';
 import { evaluatePage } from './evaluate-page.js';
-import { loadProfilePage } from './load-page.js';
+import { pendingRemovalCounts } from './list-pass.js';
+import { loadProfilePage, pageScopeOf } from './load-page.js';
 import type { RunRow } from './run-state.js';
 
 /** Contacts this sync has delivered to its destination: the denominator of the blank shares. */
@@ -58,16 +59,22 @@ export async function runGuardPass(
       .set({ guard: next, heartbeatAt: deps.now(), ...extra })
       .where(eq(syncRuns.id, run.id));
 
-  if (!guardCanTrip(settings, guard.contacts)) {
+  // List removals (mirror mode) are counted in SQL before any page is read.
+  if (!run.guard)
+    for (const change of await pendingRemovalCounts(deps, run.syncId, definition))
+      noteListChange(guard, change.list, change);
+  const listCanTrip = Object.values(guard.lists).some((list) => list.removed >= settings.minCount);
+  if (!guardCanTrip(settings, guard.contacts) && !listCanTrip) {
     guard = { ...guard, phase: 'cleared' };
     await save(guard);
     return { status: 'cleared', guard, pages: 0 };
   }
+  const scope = pageScopeOf(definition);
   let pages = 0;
   for (;;) {
-    const page = await loadProfilePage(deps, run.syncId, guard.checkpoint, definition.pageSize);
+    const page = await loadProfilePage(deps, run.syncId, guard.checkpoint, definition.pageSize, scope);
     if (page.views.length === 0) break;
-    const evaluation = evaluatePage(page, definition.fields, layout, guard);
+    const evaluation = evaluatePage(page, definition, layout, guard);
     const seen = guard.seen ?? { scanned: 0, unchanged: 0, skipped: 0, changed: 0 };
     guard.seen = {
       scanned: seen.scanned + evaluation.scanned,

@@ -1,7 +1,17 @@
-import { and, asc, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { selectInChunks } from '../db/chunk.js';
-import { consent, identities, profileMetrics, profiles, syncFingerprints } from '../db/schema/index.js';
+import { placeholders, rawSelect } from '../db/raw-select.js';
+import {
+  consent,
+  identities,
+  profileMetrics,
+  profiles,
+  segmentMemberships,
+  syncFingerprints,
+} from '../db/schema/index.js';
+import { primarySegments } from '../services/segments/primary.js';
+import type { SyncDefinition } from './definition.js';
 import type { ProfileView } from './map-profile.js';
 
 /** What was last delivered for a profile: its fingerprint and which fields were filled. */
@@ -12,26 +22,59 @@ export interface Delivered {
 
 export type ProfilePage = Awaited<ReturnType<typeof loadProfilePage>>;
 
+/** What a sync's pages must carry beyond traits, metrics, identities and consent. */
+export interface PageScope {
+  /** Only members of this segment (the sync's source). */
+  sourceSegment?: string;
+  scores: boolean;
+  segments: boolean;
+  primarySegments: boolean;
+}
+
+export function pageScopeOf(definition: SyncDefinition): PageScope {
+  const from = definition.fields.map((field) => field.from);
+  return {
+    ...(definition.source.segment ? { sourceSegment: definition.source.segment } : {}),
+    scores: from.some((source) => source.startsWith('scores.')),
+    segments: from.some((source) => source.startsWith('segments.')),
+    primarySegments: from.some((source) => source.startsWith('primary_segment.')),
+  };
+}
+
 /** One page of live profiles after `afterId`, with everything mapping reads and what was last delivered. */
 export async function loadProfilePage(
   deps: AppDeps,
   syncId: string,
   afterId: string | null,
   pageSize: number,
+  scope: PageScope = { scores: false, segments: false, primarySegments: false },
 ) {
   const { db, sqlParamLimit } = deps;
-  const rows = await db
-    .select({ id: profiles.id, traits: profiles.traits })
-    .from(profiles)
-    .where(
-      and(
-        isNull(profiles.mergedInto),
-        isNull(profiles.deletedAt),
-        afterId ? gt(profiles.id, afterId) : undefined,
-      ),
-    )
-    .orderBy(asc(profiles.id))
-    .limit(pageSize);
+  const live = and(
+    isNull(profiles.mergedInto),
+    isNull(profiles.deletedAt),
+    afterId ? gt(profiles.id, afterId) : undefined,
+  );
+  const rows = scope.sourceSegment
+    ? await db
+        .select({ id: profiles.id, traits: profiles.traits })
+        .from(profiles)
+        .innerJoin(
+          segmentMemberships,
+          and(
+            eq(segmentMemberships.profileId, profiles.id),
+            eq(segmentMemberships.segmentId, scope.sourceSegment),
+          ),
+        )
+        .where(live)
+        .orderBy(asc(profiles.id))
+        .limit(pageSize)
+    : await db
+        .select({ id: profiles.id, traits: profiles.traits })
+        .from(profiles)
+        .where(live)
+        .orderBy(asc(profiles.id))
+        .limit(pageSize);
   const ids = rows.map((row) => row.id);
   const [identityRows, metricRows, consentRows, fingerprintRows] = await Promise.all([
     selectInChunks(ids, sqlParamLimit, (chunk) =>
@@ -70,7 +113,15 @@ export async function loadProfilePage(
   const views = new Map<string, ProfileView>(
     rows.map((row) => [
       row.id,
-      { id: row.id, traits: row.traits, metrics: undefined, identities: {}, consent: {} },
+      {
+        id: row.id,
+        traits: row.traits,
+        metrics: undefined,
+        identities: {},
+        consent: {},
+        segments: new Set<string>(),
+        primarySegments: new Map<string, string>(),
+      },
     ]),
   );
   // The first-seen identifier of each type is the one sent (stable across runs).
@@ -93,6 +144,7 @@ export async function loadProfilePage(
       latestConsent.set(key, row.updatedAt.getTime());
     }
   }
+  await addSegmentData(deps, ids, views, scope);
   return {
     views: ids.map((id) => views.get(id)!),
     delivered: new Map<string, Delivered>(
@@ -100,4 +152,47 @@ export async function loadProfilePage(
     ),
     lastId: ids.at(-1) ?? null,
   };
+}
+
+/** Scores, memberships and primary segments, for syncs whose mapping reads them. */
+async function addSegmentData(
+  deps: AppDeps,
+  ids: string[],
+  views: Map<string, ProfileView>,
+  scope: PageScope,
+) {
+  const { db, sqlParamLimit } = deps;
+  const [scoreRows, memberRows, primary] = await Promise.all([
+    scope.scores
+      ? selectInChunks(ids, sqlParamLimit, (chunk) =>
+          rawSelect<Record<string, unknown> & { profile_id: string }>(
+            db,
+            `select profile_id, rfm_r, rfm_f, rfm_m, rfm_group, clv, clv_tier, expected_purchases, p_alive, propensity,
+               coalesce(cluster_label, cluster_id) as cluster
+             from profile_scores where profile_id in (${placeholders(chunk.length)})`,
+            chunk,
+          ),
+        )
+      : [],
+    scope.segments
+      ? selectInChunks(ids, sqlParamLimit, (chunk) =>
+          db
+            .select({ profileId: segmentMemberships.profileId, segmentId: segmentMemberships.segmentId })
+            .from(segmentMemberships)
+            .where(inArray(segmentMemberships.profileId, chunk)),
+        )
+      : [],
+    scope.primarySegments
+      ? primarySegments(deps, ids)
+      : new Map<string, Map<string, { id: string; name: string }>>(),
+  ]);
+  for (const row of scoreRows) {
+    const view = views.get(row.profile_id);
+    if (view) view.scores = row;
+  }
+  for (const row of memberRows) views.get(row.profileId)?.segments?.add(row.segmentId);
+  for (const [profileId, groups] of primary) {
+    const view = views.get(profileId);
+    if (view) for (const [group, segment] of groups) view.primarySegments?.set(group, segment.name);
+  }
 }

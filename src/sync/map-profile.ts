@@ -9,6 +9,12 @@ export interface ProfileView {
   metrics: Record<string, unknown> | undefined;
   identities: { email?: string; phone?: string; user_id?: string };
   consent: Record<string, string>;
+  /** profile_scores, when the mapping reads scores. */
+  scores?: Record<string, unknown>;
+  /** Ids of the segments the profile is in, when the mapping reads segments.<id>. */
+  segments?: Set<string>;
+  /** Group → name of the profile's primary segment in it, when the mapping reads primary_segment.<group>. */
+  primarySegments?: Map<string, string>;
 }
 
 function sourceValue(view: ProfileView, from: string): unknown {
@@ -24,6 +30,12 @@ function sourceValue(view: ProfileView, from: string): unknown {
       return view.identities[name as keyof ProfileView['identities']];
     case 'consent':
       return view.consent[name];
+    case 'scores':
+      return view.scores?.[name];
+    case 'segments':
+      return view.segments?.has(name) ?? false;
+    case 'primary_segment':
+      return view.primarySegments?.get(name);
     default:
       return view.id;
   }

@@ -73,6 +73,13 @@ describe('DELETE /v1/profiles/{id}', () => {
       confidence: 0,
       computedAt: now,
     });
+    await t.deps.db.insert(schema.syncListMembers).values({
+      syncId: 'sync_x',
+      list: 'VIP',
+      profileId: mergedId,
+      email: 'ann.lee@example.com',
+      addedAt: now,
+    });
     const res = await t.call('DELETE', `/v1/profiles/${survivorId}`);
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -104,6 +111,7 @@ describe('DELETE /v1/profiles/{id}', () => {
       ['segment_membership_history', await db.select().from(schema.segmentMembershipHistory)],
       ['segment_checks', await db.select().from(schema.segmentChecks)],
       ['profile_recommendations', await db.select().from(schema.profileRecommendations)],
+      ['sync_list_members', await db.select().from(schema.syncListMembers)],
     ] as const) {
       expect(rows, name).toEqual([]);
     }

@@ -48,6 +48,7 @@ const EXPORT_SECTION_OF_TABLE: Record<string, string> = {
   segment_membership_history: 'segmentHistory',
   segment_checks: 'segmentChecks',
   profile_recommendations: 'recommendations',
+  sync_list_members: 'syncLists',
 };
 const PERSON_COLUMNS =
   /^(profile_id|origin_profile_id|profile_a|profile_b|survivor_id|merged_id|merged_into|profile_ids_json|entity_id)$/;
@@ -143,6 +144,14 @@ describe('GET /v1/profiles/{id}/export', () => {
       level: 'personal',
       confidence: 0.9,
       computedAt: now,
+    });
+
+    await t.deps.db.insert(schema.syncListMembers).values({
+      syncId: 'sync_x',
+      list: 'VIP',
+      profileId: survivorId,
+      email: 'ann.lee@example.com',
+      addedAt: now,
     });
 
     const res = await t.call('GET', `/v1/profiles/${mergedId}/export`, { key: await t.keyFor('editor') });

@@ -79,6 +79,9 @@ export const syncRuns = sqliteTable(
         ok: number;
         failed: number;
         skipped: number;
+        /** Contacts added to / taken out of destination lists from segment membership. */
+        listAdded?: number;
+        listRemoved?: number;
       }>()
       .notNull(),
     total: integer('total'),
@@ -129,4 +132,24 @@ export const syncFailures = sqliteTable(
     failedAt: integer('failed_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.syncId, table.profileId] })],
+);
+
+/**
+ * Which contacts a sync has put in which destination list (tag, static segment, list): segment
+ * membership is synced as differences against this, and mirror mode takes out whoever left. The
+ * email is the one the contact was added with, so a removal reaches it after the profile changed.
+ */
+export const syncListMembers = sqliteTable(
+  'sync_list_members',
+  {
+    syncId: text('sync_id').notNull(),
+    list: text('list').notNull(),
+    profileId: text('profile_id').notNull(),
+    email: text('email').notNull(),
+    addedAt: integer('added_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.syncId, table.list, table.profileId] }),
+    index('sync_list_members_profile_idx').on(table.profileId),
+  ],
 );

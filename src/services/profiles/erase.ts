@@ -27,6 +27,7 @@ import {
   suppressions,
   syncFailures,
   syncFingerprints,
+  syncListMembers,
 } from '../../db/schema/index.js';
 import { serialized } from '../../ingest/serialize.js';
 import { newId } from '../../lib/ids.js';
@@ -109,6 +110,8 @@ async function eraseNow(deps: AppDeps, actor: AuditActor, id: string) {
   each(0, (chunk) =>
     db.delete(profileRecommendations).where(inArray(profileRecommendations.profileId, chunk)),
   );
+  // The contact is deleted at every destination, lists included.
+  each(0, (chunk) => db.delete(syncListMembers).where(inArray(syncListMembers.profileId, chunk)));
   // A pending push has nothing left to send (the erasure deletes the person everywhere).
   each(0, (chunk) => db.delete(suppressions).where(inArray(suppressions.profileId, chunk)));
   each(1, (chunk) => db.update(orders).set({ properties: {} }).where(inArray(orders.profileId, chunk)));

@@ -7,17 +7,19 @@ import {
   segmentChecks,
   segmentMembershipHistory,
   segmentMemberships,
+  syncListMembers,
 } from '../../db/schema/index.js';
 
 /**
  * What ESP Hub derived about the person: model scores, segment memberships with their history
- * and next scheduled check, and the precomputed recommendations.
+ * and next scheduled check, the precomputed recommendations, and the destination lists syncs put
+ * the person in.
  */
 export async function derivedSections(deps: AppDeps, owners: string[]) {
   const { db, sqlParamLimit } = deps;
   const byOwner = <R>(query: (chunk: string[]) => Promise<R[]>) =>
     selectInChunks(owners, sqlParamLimit, query);
-  const [scores, memberships, history, checks, recommendations] = await Promise.all([
+  const [scores, memberships, history, checks, recommendations, lists] = await Promise.all([
     byOwner((chunk) => db.select().from(profileScores).where(inArray(profileScores.profileId, chunk))),
     byOwner((chunk) =>
       db.select().from(segmentMemberships).where(inArray(segmentMemberships.profileId, chunk)),
@@ -29,6 +31,7 @@ export async function derivedSections(deps: AppDeps, owners: string[]) {
     byOwner((chunk) =>
       db.select().from(profileRecommendations).where(inArray(profileRecommendations.profileId, chunk)),
     ),
+    byOwner((chunk) => db.select().from(syncListMembers).where(inArray(syncListMembers.profileId, chunk))),
   ]);
   return {
     scores,
@@ -36,5 +39,7 @@ export async function derivedSections(deps: AppDeps, owners: string[]) {
     segmentHistory: history.sort((a, b) => a.at.getTime() - b.at.getTime()),
     segmentChecks: checks,
     recommendations,
+    // Which destination lists syncs put the person in, with the email they were added under.
+    syncLists: lists,
   };
 }
