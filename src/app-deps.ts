@@ -23,6 +23,8 @@ export interface AppDeps {
     staleRunMs?: number;
     /** ESP_HUB_WEBHOOK_RETENTION_DAYS: how long inbound webhook event ids are kept (default 30). */
     webhookRetentionDays?: number;
+    /** ESP_HUB_PUBLIC_URL: the public origin signed URLs are checked against (behind a proxy). */
+    publicUrl?: string;
     /**
      * ESP_HUB_SYNC_TIME_BUDGET_MS (Workers): how long one invocation runs syncs before pausing them
      * at a page boundary for the next cron tick. Unset: runs go on to the end (Node).

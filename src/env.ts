@@ -38,6 +38,15 @@ const base = {
     .default(2 * 60_000),
   /** Inbound webhook event ids are kept this long for deduplication, then pruned. */
   ESP_HUB_WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /**
+   * The service's public origin (`https://hub.example.com`) when it runs behind a proxy that
+   * terminates TLS or rewrites the host: signatures over the full URL (HubSpot v3) are checked
+   * against this origin, not the one the request arrived on.
+   */
+  ESP_HUB_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://hub.example.com' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
 };
 
 export const nodeEnvSchema = z.object({

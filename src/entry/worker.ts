@@ -45,6 +45,7 @@ async function buildRuntime(bindings: WorkerBindings): Promise<Runtime> {
       corsOrigins: env.ESP_HUB_CORS_ORIGINS,
       staleRunMs: env.ESP_HUB_STALE_RUN_MS,
       webhookRetentionDays: env.ESP_HUB_WEBHOOK_RETENTION_DAYS,
+      ...(env.ESP_HUB_PUBLIC_URL ? { publicUrl: env.ESP_HUB_PUBLIC_URL } : {}),
       syncTimeBudgetMs: env.ESP_HUB_SYNC_TIME_BUDGET_MS,
     },
   };

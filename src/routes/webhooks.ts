@@ -44,7 +44,7 @@ export const webhookRoutes = createRouter()
         connectionId: c.req.valid('param').connectionId,
         rawBody: new Uint8Array(await c.req.arrayBuffer()),
         headers: c.req.raw.headers,
-        url: c.req.url,
+        url: publicUrlOf(c.req.url, c.get('deps').settings.publicUrl),
         method: c.req.method,
       });
       return c.json(summary, 200);
@@ -72,3 +72,10 @@ export const webhookRoutes = createRouter()
       return c.json({ ok: true as const }, 200);
     },
   );
+
+/** The URL the sender called: behind a proxy, the public origin with this request's path and query. */
+export function publicUrlOf(requestUrl: string, publicOrigin: string | undefined): string {
+  if (!publicOrigin) return requestUrl;
+  const url = new URL(requestUrl);
+  return `${publicOrigin}${url.pathname}${url.search}`;
+}

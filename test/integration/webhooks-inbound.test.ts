@@ -260,4 +260,35 @@ describe('POST /v1/webhooks/{connectionId}: HubSpot', () => {
       messageId: '100',
     });
   });
+
+  it('behind a TLS-terminating proxy, checks it against the public URL (ESP_HUB_PUBLIC_URL)', async () => {
+    t.deps.settings.publicUrl = 'https://hub.example.com/esp';
+    const id = await connection('hubspot', { accessToken: 'pat-x', clientSecret: HUBSPOT_SECRET });
+    const body = JSON.stringify([
+      { eventId: 7, occurredAt: Date.now(), subscriptionType: 'contact.creation', objectId: 9 },
+    ]);
+    const signed = (url: string) => {
+      const timestamp = String(Date.now());
+      return {
+        'content-type': 'application/json',
+        'x-hubspot-request-timestamp': timestamp,
+        'x-hubspot-signature-v3': createHmac('sha256', HUBSPOT_SECRET)
+          .update(`POST${url}${body}${timestamp}`)
+          .digest('base64'),
+      };
+    };
+    // HubSpot signed the public https URL; the request reaches us as plain http on another host.
+    const ok = await post(
+      `http://10.0.0.5:8787/v1/webhooks/${id}?a=1`,
+      body,
+      signed(`https://hub.example.com/esp/v1/webhooks/${id}?a=1`),
+    );
+    expect(ok.status).toBe(200);
+    const internal = await post(
+      `http://10.0.0.5:8787/v1/webhooks/${id}`,
+      body,
+      signed(`http://10.0.0.5:8787/v1/webhooks/${id}`),
+    );
+    expect(internal.status).toBe(401);
+  });
 });

@@ -14,6 +14,15 @@ describe('environment', () => {
     });
   });
 
+  it('takes a public URL for signed webhooks behind a proxy, without its trailing slash', () => {
+    expect(
+      parseEnv(nodeEnvSchema, { ESP_HUB_PUBLIC_URL: 'https://hub.example.com/esp/' }).ESP_HUB_PUBLIC_URL,
+    ).toBe('https://hub.example.com/esp');
+    expect(() => parseEnv(nodeEnvSchema, { ESP_HUB_PUBLIC_URL: 'hub.example.com' })).toThrow(
+      /ESP_HUB_PUBLIC_URL: must be an http\(s\) URL/,
+    );
+  });
+
   it('names each bad variable and the problem', () => {
     let error: unknown;
     try {
