@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDeterministicResolution } from './identity-deterministic.js';
 import { benchIdentityLinkage } from './identity-linkage.js';
+import { benchKMeans } from './kmeans.js';
 import { SERVER_NODE_FLAGS } from './node-flags.js';
+import { benchSegments } from './segments-recompute.js';
 import { benchSyncDelivery } from './sync-delivery.js';
 
 /**
@@ -13,8 +15,9 @@ import { benchSyncDelivery } from './sync-delivery.js';
  * its baseline side by side in this process and returns `name: key=value …` lines, which are
  * printed and recorded in docs/benchmarks.md between the engine markers.
  *
- * BENCH_ONLY (comma-separated: identity_linkage, identity_deterministic, sync_delivery),
- * BENCH_IDENTITY_RECORDS (default 1,000,000), BENCH_SYNC_PROFILES (default 100,000),
+ * BENCH_ONLY (comma-separated: identity_linkage, identity_deterministic, sync_delivery, segments,
+ * kmeans), BENCH_IDENTITY_RECORDS (default 1,000,000), BENCH_SYNC_PROFILES (default 100,000),
+ * BENCH_SEGMENT_PROFILES (default 1,000,000, with 10 events each), BENCH_KMEANS_PROFILES (100,000),
  * BENCH_WRITE_DOCS=0 to leave the docs alone.
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,6 +33,12 @@ const ENGINES: Array<{ name: string; run(): Promise<string[]> }> = [
   },
   // sync_delivery, sync_rerun and sync_ratelimited lines (see sync-delivery.ts).
   { name: 'sync_delivery', run: benchSyncDelivery },
+  // segments_recompute and segments_incremental lines.
+  {
+    name: 'segments',
+    run: () => benchSegments(Number(process.env.BENCH_SEGMENT_PROFILES ?? 1_000_000)),
+  },
+  { name: 'kmeans', run: () => benchKMeans(Number(process.env.BENCH_KMEANS_PROFILES ?? 100_000)) },
 ];
 
 async function recordInDocs(lines: string[]): Promise<void> {

@@ -81,3 +81,20 @@ describe('customer scores', () => {
     expect(rows.every((row) => row.clv === null && row.rfmR !== null)).toBe(true);
   });
 });
+
+describe('RFM settings', () => {
+  it('scores quartiles as of a configured analysis date', async () => {
+    const orders = simulatedOrders(200, NOW, 5);
+    for (let i = 0; i < orders.length; i += 500) await ingest(t.deps, orders.slice(i, i + 500));
+    const res = await t.call('PUT', '/v1/admin/settings/predictions', {
+      body: { rfm: { bins: 4, analysisDate: '2026-07-01' } },
+    });
+    expect(res.status).toBe(200);
+    const summary = await recomputeScores(t.deps);
+    expect(summary.models.rfm.parameters).toEqual({ analysisDate: '2026-07-01', bins: 4 });
+    const rows = await t.deps.db.select().from(profileScores);
+    expect(new Set(rows.map((row) => row.rfmR))).toEqual(new Set([1, 2, 3, 4]));
+    // Named groups are defined on quintiles only.
+    expect(rows.every((row) => row.rfmGroup === null)).toBe(true);
+  });
+});

@@ -30,7 +30,10 @@ export function fitRfm(
       monetary: buyer.totalSpent,
       lastOrderAt: new Date(buyer.lastOrderAt),
     })),
-    { analysisDate: now, bins: settings.rfm.bins },
+    {
+      analysisDate: settings.rfm.analysisDate ? new Date(settings.rfm.analysisDate) : now,
+      bins: settings.rfm.bins,
+    },
   );
   const scores = new Map<string, RfmScores>();
   for (const score of result.scored) {
@@ -40,7 +43,7 @@ export function fitRfm(
     scores,
     outcome: {
       status: 'fitted',
-      parameters: { analysisDate: now.toISOString(), bins: settings.rfm.bins },
+      parameters: { analysisDate: settings.rfm.analysisDate ?? now.toISOString(), bins: settings.rfm.bins },
       metrics: { scored: result.scored.length, breaks: result.breaks },
     },
   };

@@ -26,7 +26,13 @@ export const predictionSettingsSchema = z.object({
       folds: z.number().int().min(2).max(10).default(5),
     })
     .default({ horizonDays: 30, folds: 5 }),
-  rfm: z.object({ bins: z.union([z.literal(4), z.literal(5)]).default(5) }).default({ bins: 5 }),
+  rfm: z
+    .object({
+      bins: z.union([z.literal(4), z.literal(5)]).default(5),
+      /** Recency is counted up to this day (ISO date); default: the day of each run. */
+      analysisDate: z.iso.date().optional(),
+    })
+    .default({ bins: 5 }),
   clusters: z
     .object({
       kMin: z.number().int().min(2).default(2),
