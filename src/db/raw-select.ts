@@ -13,11 +13,12 @@ interface LibsqlClient {
 }
 
 /**
- * A SELECT in SQL text with bound arguments, straight to the driver. For the ingest hot path
- * only: drizzle's builder spends longer assembling a 10,000-item IN-list than SQLite spends
- * answering it. Column names come back as written in the SQL (use `as` for camelCase).
+ * A SELECT in SQL text with bound arguments, straight to the driver, for the hot paths (ingest,
+ * segment pages, the send-time webhook): drizzle's builder spends longer assembling a 10,000-item
+ * IN-list than SQLite spends answering it, and on the embedded database each statement text is
+ * compiled once. Column names come back as written in the SQL (use `as` for camelCase).
  */
-export async function rawSelect<Row>(db: Db, sql: string, args: unknown[]): Promise<Row[]> {
+export async function rawSelect<Row>(db: Db, sql: string, args: readonly unknown[]): Promise<Row[]> {
   const client = (db as unknown as { $client: BetterSqliteClient | D1Client | LibsqlClient }).$client;
   if ('transaction' in client && !('batch' in client)) {
     return preparedFor(client, sql).all(...args) as Row[];
@@ -30,7 +31,13 @@ export async function rawSelect<Row>(db: Db, sql: string, args: unknown[]): Prom
         .all()
     ).results as Row[];
   }
-  return (await (client as LibsqlClient).execute({ sql, args })).rows as Row[];
+  return (await (client as LibsqlClient).execute({ sql, args: [...args] })).rows as Row[];
+}
+
+/** The embedded database (better-sqlite3): every query completes before the caller's next turn. */
+export function isSynchronousDriver(db: Db): boolean {
+  const client = (db as unknown as { $client: BetterSqliteClient | D1Client | LibsqlClient }).$client;
+  return 'transaction' in client && !('batch' in client);
 }
 
 // Page-by-page jobs repeat the same statement texts (an IN-list of a full page's length):

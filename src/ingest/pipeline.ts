@@ -8,6 +8,7 @@ import { identityKey, type ResolutionInput } from '../identity/deterministic/typ
 import { identifierText, type NormalizedIdentifier, normalizeIdentifiers } from '../identity/normalize.js';
 import { isBlockedValue } from '../identity/settings.js';
 import { newId } from '../lib/ids.js';
+import { profilesWithProductEvents, refreshRecommendations } from '../recommend/serving/refresh.js';
 import { refreshSegments } from '../segments/engine/refresh.js';
 import { matchProfiles } from '../services/identity/probabilistic.js';
 import { type AllSettings, loadSettings } from '../services/settings.js';
@@ -313,6 +314,8 @@ async function ingestNow(
   if (changed.length > 0 && settings.identity.probabilistic.enabled) await matchProfiles(deps, changed);
   // Segment memberships follow at once: the profiles this batch touched, and the ones merged away.
   await refreshSegments(deps, [...profileIds, ...plan.merges.map((merge) => merge.mergedId)]);
+  // Personal recommendations follow product views, cart adds and orders (never fails the batch).
+  await refreshRecommendations(deps, profilesWithProductEvents(eventRows));
   return results;
 }
 

@@ -24,6 +24,10 @@ export const CRON_SCHEDULES = {
   scoresRecompute: '40 3 * * *',
   /** Recompute every segment from scratch with the fresh scores: the safety net under the live updates. */
   segmentsNightly: '40 3 * * *',
+  /** Precompute every profile's recommendations, after scores and segments (their favourites feed the fallback). */
+  recommendationsNightly: '40 3 * * *',
+  /** Carry on with an unfinished recommendations precompute (Workers runs it tick by tick). */
+  recommendationsContinue: '* * * * *',
 } as const;
 
 export type JobName = keyof typeof CRON_SCHEDULES;

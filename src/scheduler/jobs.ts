@@ -1,5 +1,6 @@
 import type { AppDeps } from '../app-deps.js';
 import { errorFields } from '../lib/logger.js';
+import { continueRecommendationRun, startRecommendationRun } from '../recommend/serving/index.js';
 import { refreshDueSegments } from '../segments/engine/due-checks.js';
 import { continueSegmentRecompute, startSegmentRecompute } from '../segments/engine/recompute.js';
 import { allConnectionIds, checkConnection } from '../services/connections.js';
@@ -58,6 +59,15 @@ const JOBS = {
   async segmentsNightly(deps) {
     await startSegmentRecompute(deps);
     const progress = await continueSegmentRecompute(deps, { deadline: recomputeDeadline(deps) });
+    return progress ? { ...progress.counts, done: progress.done } : { idle: true };
+  },
+  async recommendationsNightly(deps) {
+    await startRecommendationRun(deps);
+    const progress = await continueRecommendationRun(deps, { deadline: recomputeDeadline(deps) });
+    return progress ? { ...progress.counts, done: progress.done } : { idle: true };
+  },
+  async recommendationsContinue(deps) {
+    const progress = await continueRecommendationRun(deps, { deadline: recomputeDeadline(deps) });
     return progress ? { ...progress.counts, done: progress.done } : { idle: true };
   },
   async identityRetrain(deps) {

@@ -7,6 +7,7 @@ import { identitySettingsSchema } from '../identity/settings.js';
 import { engagementSettingsSchema } from '../ingest/metrics.js';
 import { traitSettingsSchema } from '../ingest/trait-rules.js';
 import { type AuditActor, auditInsert } from './audit.js';
+import { recommendationSettingsSchema } from './personalize/settings.js';
 import { predictionSettingsSchema } from './scores/settings.js';
 
 /** Every settings document, by key. Stored as JSON; missing documents mean the defaults. */
@@ -15,6 +16,7 @@ export const SETTINGS_SCHEMAS = {
   traits: traitSettingsSchema,
   engagement: engagementSettingsSchema,
   predictions: predictionSettingsSchema,
+  recommendations: recommendationSettingsSchema,
 } as const;
 export type SettingsKey = keyof typeof SETTINGS_SCHEMAS;
 export type AllSettings = { [K in SettingsKey]: z.output<(typeof SETTINGS_SCHEMAS)[K]> };

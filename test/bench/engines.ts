@@ -7,6 +7,7 @@ import { benchDeterministicResolution } from './identity-deterministic.js';
 import { benchIdentityLinkage } from './identity-linkage.js';
 import { benchKMeans } from './kmeans.js';
 import { SERVER_NODE_FLAGS } from './node-flags.js';
+import { benchPersonalize } from './personalize.js';
 import { benchSegments } from './segments-recompute.js';
 import { benchSyncDelivery } from './sync-delivery.js';
 
@@ -16,9 +17,9 @@ import { benchSyncDelivery } from './sync-delivery.js';
  * printed and recorded in docs/benchmarks.md between the engine markers.
  *
  * BENCH_ONLY (comma-separated: identity_linkage, identity_deterministic, sync_delivery, segments,
- * kmeans), BENCH_IDENTITY_RECORDS (default 1,000,000), BENCH_SYNC_PROFILES (default 100,000),
- * BENCH_SEGMENT_PROFILES (default 1,000,000, with 10 events each), BENCH_KMEANS_PROFILES (100,000),
- * BENCH_WRITE_DOCS=0 to leave the docs alone.
+ * kmeans, personalize), BENCH_IDENTITY_RECORDS (default 1,000,000), BENCH_SYNC_PROFILES (default
+ * 100,000), BENCH_SEGMENT_PROFILES (default 1,000,000, with 10 events each), BENCH_KMEANS_PROFILES
+ * (100,000), BENCH_PERSONALIZE_PROFILES (1,000,000), BENCH_WRITE_DOCS=0 to leave the docs alone.
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DOCS = join(ROOT, 'docs', 'benchmarks.md');
@@ -39,6 +40,11 @@ const ENGINES: Array<{ name: string; run(): Promise<string[]> }> = [
     run: () => benchSegments(Number(process.env.BENCH_SEGMENT_PROFILES ?? 1_000_000)),
   },
   { name: 'kmeans', run: () => benchKMeans(Number(process.env.BENCH_KMEANS_PROFILES ?? 100_000)) },
+  // personalize_precompute and personalize_webhook lines (see personalize.ts).
+  {
+    name: 'personalize',
+    run: () => benchPersonalize(Number(process.env.BENCH_PERSONALIZE_PROFILES ?? 1_000_000)),
+  },
 ];
 
 async function recordInDocs(lines: string[]): Promise<void> {

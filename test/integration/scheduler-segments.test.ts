@@ -64,7 +64,12 @@ describe('scheduled segment jobs', () => {
       .map((line) => JSON.parse(line))
       .filter((entry) => entry.msg === 'scheduled job finished');
     expect(jobs.map((entry) => entry.job)).toEqual(
-      expect.arrayContaining(['segmentRecomputeContinue', 'scoresRecompute', 'segmentsNightly']),
+      expect.arrayContaining([
+        'segmentRecomputeContinue',
+        'scoresRecompute',
+        'segmentsNightly',
+        'recommendationsNightly',
+      ]),
     );
   });
 });

@@ -1,0 +1,9 @@
+/** The database side of recommendations: the scheduled precompute and the incremental refresh. */
+export {
+  continueRecommendationRun,
+  type RecommendationProgress,
+  recomputeRecommendations,
+  startRecommendationRun,
+} from './recompute.js';
+export { profilesWithProductEvents, refreshRecommendations } from './refresh.js';
+export { type ServingSettings, servingSettingsSchema } from './settings.js';

@@ -1,0 +1,126 @@
+import { z } from '@hono/zod-openapi';
+import type { AppDeps } from '../app-deps.js';
+import { AppError, errorEnvelope } from '../http/errors.js';
+import { createRouter, errorResponses } from '../http/router.js';
+import { instrumentsFor } from '../services/personalize/instruments.js';
+import { authenticatePersonalizeKey, presentedKey } from '../services/personalize/key-auth.js';
+import { FORMATS, IDENTIFIER_PARAMS, MAX_N } from '../services/personalize/params.js';
+import { personalize, settingsFor } from '../services/personalize/personalize.js';
+import { SLOT_NAMES } from '../services/personalize/settings.js';
+
+const REQUEST_ID = /^[\w\-=.:]{1,255}$/;
+
+/**
+ * GET /v1/personalize, the send-time webhook. It takes its dependencies here rather than from the
+ * app's middleware because app.ts registers it ahead of that middleware (request id, secure
+ * headers): it sets what it needs itself, since every send pays for whatever runs here.
+ */
+export function personalizeRoutes(deps: AppDeps) {
+  const router = createRouter();
+  const { metrics, buckets } = instrumentsFor(deps);
+
+  router.get('/v1/personalize', async (c) => {
+    const started = performance.now();
+    const callerId = c.req.header('x-request-id');
+    const requestId = callerId && REQUEST_ID.test(callerId) ? callerId : crypto.randomUUID();
+    c.set('deps', deps);
+    c.set('requestId', requestId);
+    c.header('X-Request-Id', requestId);
+    const query = c.req.query();
+    try {
+      const principal = await authenticatePersonalizeKey(
+        deps,
+        presentedKey((name) => c.req.header(name), query.key),
+      );
+      const { rateLimit } = (await settingsFor(deps)).settings.recommendations.webhook;
+      const allowed = buckets.take(principal.keyId, rateLimit, Date.now());
+      if (!allowed.ok) {
+        metrics.refusedWith('rate_limited');
+        return c.json(
+          errorEnvelope(
+            'rate_limited',
+            `more than ${rateLimit.perSecond} requests per second for this key`,
+            requestId,
+          ),
+          429,
+          { 'Retry-After': String(allowed.retryAfterS) },
+        );
+      }
+      const answer = await personalize(deps, query, {
+        requestId,
+        ifNoneMatch: c.req.header('if-none-match'),
+      });
+      metrics.answered(answer.outcome, performance.now() - started, answer.slotFallback);
+      const headers = {
+        'Content-Type': answer.contentType,
+        ETag: answer.etag,
+        'Cache-Control': answer.cacheControl,
+        'X-Content-Type-Options': 'nosniff',
+      };
+      return answer.status === 304 ? c.body(null, 304, headers) : c.body(answer.body, 200, headers);
+    } catch (error) {
+      if (error instanceof AppError) {
+        metrics.refusedWith(error.status === 401 || error.status === 403 ? 'unauthorized' : 'bad_request');
+      }
+      throw error;
+    }
+  });
+
+  router.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/v1/personalize',
+    tags: ['personalization'],
+    summary: 'Send-time content for one recipient (ESP Connected Content, data feeds, HTTPGet)',
+    description:
+      'Deterministic per profile and send_id (or the current hour): every call of one send gets the same ' +
+      'answer, with an ETag (If-None-Match gives 304) and Cache-Control. Never a 5xx: an unknown profile, ' +
+      'an internal error or the time budget (settings recommendations.webhook.budgetMs, default 50 ms) ' +
+      'answers 200 with fallback content and `fallback: true`. Key in a header or `key=` in the URL. ' +
+      'See docs/personalization.md.',
+    security: [{ bearerAuth: [] }],
+    request: {
+      query: z.object({
+        ...Object.fromEntries(IDENTIFIER_PARAMS.map((param) => [param, z.string().optional()])),
+        source: z.string().optional().openapi({ description: 'With external_id: the system that issued it' }),
+        slots: z
+          .string()
+          .optional()
+          .openapi({
+            description: `Comma-separated: ${SLOT_NAMES.join(', ')} (default recs)`,
+            example: 'hero,recs',
+          }),
+        n: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_N)
+          .optional()
+          .openapi({ description: 'Items per slot (default 4)' }),
+        send_id: z
+          .string()
+          .optional()
+          .openapi({ description: 'The campaign send: the answer is fixed per send' }),
+        format: z.enum(FORMATS).optional().openapi({ description: 'json (default), or the slots rendered' }),
+        key: z
+          .string()
+          .optional()
+          .openapi({ description: 'The personalize API key, for ESPs that only template URLs' }),
+      }),
+    },
+    responses: {
+      200: {
+        description:
+          'Merge fields and per slot the items, fallback, level and confidence (or the rendered slots)',
+        content: {
+          'application/json': { schema: z.record(z.string(), z.unknown()) },
+          'text/html': { schema: z.string() },
+          'text/plain': { schema: z.string() },
+        },
+      },
+      304: { description: 'Not modified (If-None-Match)' },
+      429: { description: "Over the key's rate limit; see Retry-After" },
+      ...errorResponses(400, 401, 403),
+    },
+  });
+  return router;
+}

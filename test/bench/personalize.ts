@@ -1,0 +1,299 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import { recomputeRecommendations } from '../../src/recommend/serving/index.js';
+import { openBenchDeps } from './bench-deps.js';
+import { SERVER_NODE_FLAGS } from './node-flags.js';
+import { emailOf, seedShop } from './personalize-seed.js';
+
+/**
+ * Recommendations and the send-time webhook at scale (issue 6), one run:
+ *  1. an embedded database with N profiles (default 1,000,000) and 50,000 products, seeded with raw
+ *     bulk inserts (personalize-seed.ts);
+ *  2. the precompute of every profile's top 10 (`recomputeRecommendations`) in a process of its
+ *     own, so its peak RSS is its own. Target ≤ 5 minutes;
+ *  3. GET /v1/personalize on the Node server (`src/entry/node.ts` on that database) against a bare
+ *     Hono route answering a body of the same shape (personalize-baseline.ts), each a child
+ *     process, 50 connections on loopback, every request a different recipient, in alternating
+ *     rounds as test/bench/run.ts measures. Targets: ≥ 60 % of the baseline's throughput, p99 ≤
+ *     10 ms, no non-200 answer, server peak RSS ≤ 1.5 GB.
+ *
+ * `npx tsx test/bench/personalize.ts [profiles] [products]`; BENCH_DURATION_S (10), BENCH_WARMUP_S
+ * (3), BENCH_CONNECTIONS (50), BENCH_ROUNDS (5).
+ */
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SLOTS = 'hero,recs';
+
+function envNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+}
+
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) if (child.pid) process.kill(-child.pid, 'SIGKILL');
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+interface Server {
+  baseUrl: string;
+  child: ChildProcess;
+  output(): string;
+}
+
+async function startServer(script: string, env: Record<string, string>, nodeArgs: string[]): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    if (child.exitCode !== null) throw new Error(`${script} exited early:\n${output}`);
+    const status = await fetch(`${baseUrl}/healthz`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return { baseUrl, child, output: () => output };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${script} did not start:\n${output}`);
+}
+
+async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null || !server.child.pid) return;
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  process.kill(-server.child.pid, 'SIGTERM');
+  await exited;
+}
+
+/** Peak resident memory of a child process (Linux /proc), in MB. */
+function peakRssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return match ? Math.round(Number(match[1]) / 1024) : Number.NaN;
+}
+
+interface Tally {
+  latencies: number[];
+  seconds: number;
+  requests: number;
+  non200: number;
+  errors: number;
+}
+
+/** Every request names another recipient: a stride through the profiles that visits each once. */
+function recipientPaths(profiles: number, salt: number): () => string {
+  let k = salt;
+  const stride = 7_919;
+  return () => {
+    k = (k + stride) % profiles;
+    return `/v1/personalize?email=${encodeURIComponent(emailOf(k))}&slots=${SLOTS}&n=4&send_id=bench-send`;
+  };
+}
+
+async function load(
+  baseUrl: string,
+  headers: Record<string, string>,
+  nextPath: () => string,
+  connections: number,
+  seconds: number,
+  tally?: Tally,
+) {
+  const instance = autocannon({
+    url: baseUrl + nextPath(),
+    connections,
+    duration: seconds,
+    headers,
+    requests: [{ setupRequest: (request) => ({ ...request, path: nextPath() }) }],
+  });
+  if (tally) {
+    instance.on('response', (_client, status, _bytes, ms) => {
+      if (status === 200) tally.latencies.push(ms);
+      else tally.non200++;
+    });
+  }
+  const result = await instance;
+  if (tally) {
+    tally.seconds += result.duration;
+    tally.requests += result.requests.total;
+    tally.errors += result.errors + result.timeouts;
+  }
+}
+
+function summary(tally: Tally) {
+  const sorted = Float64Array.from(tally.latencies).sort();
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+  return {
+    rps: tally.latencies.length / tally.seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    non200: tally.non200,
+    errors: tally.errors,
+  };
+}
+
+async function precomputeInChild(dir: string): Promise<{ seconds: number; rssMb: number; line: string }> {
+  const child = spawn(
+    process.execPath,
+    [...SERVER_NODE_FLAGS, '--import', 'tsx', fileURLToPath(import.meta.url), '--precompute', dir],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`precompute exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+async function precompute(dir: string): Promise<void> {
+  const { deps, close } = await openBenchDeps(dir);
+  const started = performance.now();
+  const progress = await recomputeRecommendations(deps);
+  const seconds = (performance.now() - started) / 1000;
+  close();
+  const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const { counts, fit } = progress;
+  const line =
+    `personalize_precompute: profiles=${counts.profiles} personal=${counts.personal} segment=${counts.segment} ` +
+    `global=${counts.global} interactions=${fit?.interactions} lists=${fit?.lists} fit_seconds=${fit?.seconds.toFixed(1)} ` +
+    `seconds=${seconds.toFixed(1)} target_seconds=300 peak_rss_mb=${rssMb}`;
+  process.stdout.write(`${JSON.stringify({ seconds, rssMb, line })}\n`);
+}
+
+export async function benchPersonalize(profileCount = 1_000_000, productCount = 50_000): Promise<string[]> {
+  const durationS = envNumber('BENCH_DURATION_S', 10);
+  const warmupS = envNumber('BENCH_WARMUP_S', 3);
+  const connections = envNumber('BENCH_CONNECTIONS', 50);
+  const rounds = envNumber('BENCH_ROUNDS', 5);
+  const dir = await mkdtemp(join(tmpdir(), 'esp-hub-bench-personalize-'));
+  const servers: Server[] = [];
+  try {
+    const seedStarted = performance.now();
+    const { deps, close } = await openBenchDeps(dir);
+    await seedShop(deps, profileCount, productCount, Date.now());
+    close();
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    process.stderr.write(`bench: seeded ${profileCount} profiles in ${seedSeconds.toFixed(0)} s\n`);
+    const precomputed = await precomputeInChild(dir);
+    process.stderr.write(`bench: ${precomputed.line}\n`);
+
+    const adminKey = `ehk_${randomBytes(32).toString('base64url')}`;
+    const ours = await startServer(
+      'src/entry/node.ts',
+      {
+        ESP_HUB_DATA_DIR: dir,
+        ESP_HUB_DATABASE_URL: `file:${join(dir, 'bench.db')}`,
+        ESP_HUB_ADMIN_KEY: adminKey,
+        ESP_HUB_SECRET_KEY: randomBytes(32).toString('base64url'),
+        ESP_HUB_SCHEDULER: 'off',
+        ESP_HUB_LOG_LEVEL: 'warn',
+      },
+      SERVER_NODE_FLAGS,
+    );
+    servers.push(ours);
+    const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
+    const created = await fetch(`${ours.baseUrl}/v1/admin/api-keys`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ name: 'bench esp', role: 'personalize' }),
+    });
+    const { key } = (await created.json()) as { key: string };
+    // The default limit (1,000/s per key) is for one ESP's sends; the benchmark is one key at full speed.
+    await fetch(`${ours.baseUrl}/v1/admin/settings/recommendations`, {
+      method: 'PUT',
+      headers: admin,
+      body: JSON.stringify({ webhook: { rateLimit: { perSecond: 1_000_000, burst: 1_000_000 } } }),
+    });
+    const headers = { authorization: `Bearer ${key}` };
+    const first = await fetch(ours.baseUrl + recipientPaths(profileCount, 1)(), { headers });
+    const sample = await first.text();
+    if (first.status !== 200) throw new Error(`preflight answered ${first.status}: ${sample}`);
+    const bodyFile = join(dir, 'baseline-body.json');
+    await writeFile(bodyFile, sample);
+    const baseline = await startServer(
+      'test/bench/personalize-baseline.ts',
+      { BENCH_BODY_FILE: bodyFile },
+      [],
+    );
+    servers.push(baseline);
+
+    const paths = { ours: recipientPaths(profileCount, 11), baseline: recipientPaths(profileCount, 11) };
+    await load(baseline.baseUrl, headers, paths.baseline, connections, warmupS);
+    await load(ours.baseUrl, headers, paths.ours, connections, warmupS);
+    const tallies = {
+      ours: { latencies: [], seconds: 0, requests: 0, non200: 0, errors: 0 } as Tally,
+      baseline: { latencies: [], seconds: 0, requests: 0, non200: 0, errors: 0 } as Tally,
+    };
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? (['baseline', 'ours'] as const) : (['ours', 'baseline'] as const);
+      for (const side of order) {
+        const server = side === 'ours' ? ours : baseline;
+        await load(server.baseUrl, headers, paths[side], connections, durationS / rounds, tallies[side]);
+      }
+    }
+    const serverRss = peakRssMb(ours.child.pid);
+    const metrics = (await (
+      await fetch(`${ours.baseUrl}/v1/admin/metrics/personalize`, { headers: admin })
+    ).json()) as {
+      answers: Record<string, number>;
+    };
+    const o = summary(tallies.ours);
+    const b = summary(tallies.baseline);
+    const webhook =
+      `personalize_webhook: profiles=${profileCount} products=${productCount} connections=${connections} ` +
+      `rps=${o.rps.toFixed(0)} baseline_rps=${b.rps.toFixed(0)} ratio=${(o.rps / b.rps).toFixed(2)} ` +
+      `p50_ms=${o.p50.toFixed(2)} p99_ms=${o.p99.toFixed(2)} baseline_p50_ms=${b.p50.toFixed(2)} baseline_p99_ms=${b.p99.toFixed(2)} ` +
+      `non_200=${o.non200 + o.errors} fallbacks=${(metrics.answers.fallback_timeout ?? 0) + (metrics.answers.fallback_error ?? 0) + (metrics.answers.fallback_unknown_profile ?? 0)} ` +
+      `peak_rss_mb=${serverRss} targets=ratio>=0.60,p99<=10,non_200=0,rss<=1536`;
+    return [`${precomputed.line} seed_seconds=${seedSeconds.toFixed(0)}`, webhook];
+  } finally {
+    for (const server of servers) await stopServer(server);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv[2] === '--precompute') {
+    await precompute(process.argv[3]!);
+  } else {
+    const lines = await benchPersonalize(
+      Number(process.argv[2] ?? 1_000_000),
+      Number(process.argv[3] ?? 50_000),
+    );
+    for (const line of lines) console.log(line);
+  }
+}

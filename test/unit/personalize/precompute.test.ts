@@ -1,0 +1,194 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppDeps } from '../../../src/app-deps.js';
+import {
+  identities,
+  profileRecommendations,
+  recommendationLists,
+  segmentMemberships,
+  segments,
+} from '../../../src/db/schema/index.js';
+import { ingest } from '../../../src/ingest/pipeline.js';
+import {
+  continueRecommendationRun,
+  recomputeRecommendations,
+  refreshRecommendations,
+  startRecommendationRun,
+} from '../../../src/recommend/serving/index.js';
+import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { NOW, OUT_OF_STOCK, order, seedCatalog, seedShoppers, view } from './fixtures.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await createTestApp();
+  t.deps.now = () => NOW;
+  await seedCatalog(t.deps);
+  await seedShoppers(t.deps);
+});
+afterEach(async () => {
+  await t.close();
+});
+
+async function profileOf(deps: AppDeps, email: string): Promise<string> {
+  const [row] = await deps.db
+    .select({ profileId: identities.profileId })
+    .from(identities)
+    .where(eq(identities.key, `email\u001f${email}`));
+  if (!row) throw new Error(`no profile for ${email}`);
+  return row.profileId;
+}
+
+async function recommendationsOf(deps: AppDeps, email: string) {
+  const [row] = await deps.db
+    .select()
+    .from(profileRecommendations)
+    .where(eq(profileRecommendations.profileId, await profileOf(deps, email)));
+  return row;
+}
+
+describe('the precompute', () => {
+  it('gives every live profile N items, none out of stock, none bought in the last 30 days', async () => {
+    const progress = await recomputeRecommendations(t.deps);
+    expect(progress.done).toBe(true);
+    // 3 × 20 shoppers, one with a single view, one with none.
+    expect(progress.counts.profiles).toBe(62);
+    expect(progress.fit?.profiles).toBe(61);
+
+    const rows = await t.deps.db.select().from(profileRecommendations);
+    expect(rows).toHaveLength(62);
+    for (const row of rows) {
+      expect(row.items).toHaveLength(10);
+      expect(new Set(row.items.map((item) => item.productId)).size).toBe(10);
+      expect(row.items.map((item) => item.productId)).not.toContain(OUT_OF_STOCK);
+      expect(row.confidence).toBeGreaterThan(0);
+      expect(row.confidence).toBeLessThanOrEqual(1);
+    }
+    const shopper = await recommendationsOf(t.deps, 'shoes3@example.com');
+    expect(shopper?.level).toBe('personal');
+    // The shopper's own views are left out (excludeBrowsed), and so are its purchases (within 30 days).
+    const lists = await t.deps.db.select().from(recommendationLists);
+    expect(lists.map((list) => list.key)).toEqual(
+      expect.arrayContaining(['global', 'trending', 'category:shoes', 'category:hats', 'category:books']),
+    );
+    const global = lists.find((list) => list.key === 'global')!;
+    expect(global.support).toBe(61);
+    expect(global.items.map((item) => item.productId)).not.toContain(OUT_OF_STOCK);
+    expect(lists.some((list) => list.key.startsWith('together:'))).toBe(true);
+    expect(lists.some((list) => list.key.startsWith('knn:'))).toBe(true);
+  });
+
+  it('ranks the personal list by taste: a shoe buyer is offered shoes first', async () => {
+    await recomputeRecommendations(t.deps);
+    const row = await recommendationsOf(t.deps, 'shoes5@example.com');
+    expect(row?.level).toBe('personal');
+    // At most 3 per category (diversity): the top three are shoes, then other categories; with
+    // three categories only nine fit under the cap, so the tenth is a shoe over the cap, last.
+    const categories = row!.items.map((item) => item.productId.split('-')[0]);
+    expect(categories.slice(0, 3)).toEqual(['shoes', 'shoes', 'shoes']);
+    expect(categories.slice(3, 9)).not.toContain('shoes');
+    expect(categories[9]).toBe('shoes');
+  });
+
+  it('falls back to the global level, with its confidence, for profiles without a history', async () => {
+    await recomputeRecommendations(t.deps);
+    for (const email of ['quiet@example.com', 'oneview@example.com']) {
+      const row = await recommendationsOf(t.deps, email);
+      expect(row?.level).toBe('global');
+      // 61 profiles behind the global list, half-trusted at 20.
+      expect(row?.confidence).toBeCloseTo(61 / 81, 4);
+      expect(row?.items).toHaveLength(10);
+    }
+  });
+
+  it("gives a profile without a history its primary segment's favourites, trusted by the members behind them", async () => {
+    const now = new Date(NOW);
+    await t.deps.db.insert(segments).values({
+      id: 'seg_shoe_fans',
+      name: 'Shoe fans',
+      groupName: 'lifecycle',
+      rule: { type: 'trait', trait: 'first_name', op: 'exists' },
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const members = ['quiet@example.com', ...Array.from({ length: 20 }, (_, p) => `shoes${p}@example.com`)];
+    for (const email of members) {
+      await t.deps.db
+        .insert(segmentMemberships)
+        .values({ segmentId: 'seg_shoe_fans', profileId: await profileOf(t.deps, email), enteredAt: now });
+    }
+    await recomputeRecommendations(t.deps);
+    const row = await recommendationsOf(t.deps, 'quiet@example.com');
+    expect(row?.level).toBe('segment');
+    // 20 members with interactions, half-trusted at 20.
+    expect(row?.confidence).toBe(0.5);
+    expect(row!.items.slice(0, 3).map((item) => item.productId.split('-')[0])).toEqual([
+      'shoes',
+      'shoes',
+      'shoes',
+    ]);
+    const [list] = await t.deps.db
+      .select()
+      .from(recommendationLists)
+      .where(eq(recommendationLists.key, 'segment:seg_shoe_fans'));
+    expect(list?.support).toBe(20);
+  });
+
+  it('resumes a run page by page from its cursor, scoring from the stored lists', async () => {
+    await startRecommendationRun(t.deps);
+    // A deadline in the past: nothing happens, the run stays open.
+    const idle = await continueRecommendationRun(t.deps, { deadline: Date.now() - 1 });
+    expect(idle).toMatchObject({ done: false, counts: { profiles: 0 } });
+    const done = await continueRecommendationRun(t.deps);
+    expect(done).toMatchObject({ done: true, counts: { profiles: 62 } });
+    expect(await continueRecommendationRun(t.deps)).toBeNull();
+  });
+
+  it('refreshes nothing before the first full run, and never fails the caller', async () => {
+    // The fixture's product events were ingested with no fit to score against.
+    expect(await t.deps.db.select().from(profileRecommendations)).toEqual([]);
+    await recomputeRecommendations(t.deps);
+    const broken = {
+      ...t.deps,
+      db: new Proxy(t.deps.db, {
+        get: (target, name) =>
+          name === '$client'
+            ? {
+                transaction: () => undefined,
+                prepare: () => {
+                  throw new Error('SQLITE_CORRUPT');
+                },
+              }
+            : Reflect.get(target, name),
+      }),
+    };
+    expect(await refreshRecommendations(broken, [await profileOf(t.deps, 'shoes1@example.com')])).toEqual({
+      profiles: 0,
+    });
+    expect(
+      t.logLines.some(
+        (line) => line.includes('recommendation refresh failed') && line.includes('SQLITE_CORRUPT'),
+      ),
+    ).toBe(true);
+  });
+
+  it('refreshes a profile after a product event, before ingest returns', async () => {
+    await recomputeRecommendations(t.deps);
+    const before = await recommendationsOf(t.deps, 'quiet@example.com');
+    expect(before?.level).toBe('global');
+    const at = new Date(NOW.getTime() - 3_600_000);
+    await ingest(t.deps, [
+      view('quiet@example.com', 'books-0', at, 'q1'),
+      view('quiet@example.com', 'books-1', at, 'q2'),
+      view('quiet@example.com', 'books-2', at, 'q3'),
+      order('quiet@example.com', ['books-3'], at, 'q4'),
+    ]);
+    const after = await recommendationsOf(t.deps, 'quiet@example.com');
+    expect(after?.level).toBe('personal');
+    expect(after!.computedAt.getTime()).toBe(NOW.getTime());
+    const ids = after!.items.map((item) => item.productId);
+    // What it just looked at and bought is not offered back; other books are, first.
+    for (const seen of ['books-0', 'books-1', 'books-2', 'books-3']) expect(ids).not.toContain(seen);
+    expect(ids[0]).toMatch(/^books-/);
+  });
+});
