@@ -49,7 +49,7 @@ export const SCORE_SOURCES = [
 ] as const;
 
 const SOURCE_PATTERN =
-  /^(traits\.[^\s]+|metrics\.[A-Za-z]+|scores\.[a-z_]+|segments\.seg_[a-z0-9]+|primary_segment\.[^\s]+|identity\.(email|phone|user_id)|consent\.(email|sms|push)|profile\.id)$/;
+  /^(traits\.[^\s]+|metrics\.[A-Za-z]+|scores\.[a-z_]+|segments\.seg_[a-z0-9]+|recs\.[1-9][0-9]?\.(id|title|url|image|price|currency)|primary_segment\.[^\s]+|identity\.(email|phone|user_id)|consent\.(email|sms|push)|profile\.id)$/;
 
 export const fieldMappingSchema = z
   .object({
@@ -57,7 +57,7 @@ export const fieldMappingSchema = z
       .string()
       .regex(
         SOURCE_PATTERN,
-        'must be traits.<name>, metrics.<name>, scores.<name>, segments.<segment id>, primary_segment.<group>, identity.email|phone|user_id, consent.email|sms|push or profile.id',
+        'must be traits.<name>, metrics.<name>, scores.<name>, segments.<segment id>, primary_segment.<group>, recs.<1-20>.id|title|url|image|price|currency, identity.email|phone|user_id, consent.email|sms|push or profile.id',
       ),
     /** The destination's field (merge field tag, custom field name, property name). */
     to: z.string().trim().min(1).max(100),
@@ -78,7 +78,11 @@ export const fieldMappingSchema = z
       !mapping.from.startsWith('scores.') ||
       (SCORE_SOURCES as readonly string[]).includes(mapping.from.slice(7)),
     { message: `unknown score; known: ${SCORE_SOURCES.join(', ')}`, path: ['from'] },
-  );
+  )
+  .refine((mapping) => !mapping.from.startsWith('recs.') || Number(mapping.from.split('.')[1]) <= 20, {
+    message: 'at most 20 recommendation slots (recs.1 … recs.20)',
+    path: ['from'],
+  });
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;
 
 /**

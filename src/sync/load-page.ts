@@ -13,6 +13,7 @@ import {
 import { primarySegments } from '../services/segments/primary.js';
 import type { SyncDefinition } from './definition.js';
 import type { ProfileView } from './map-profile.js';
+import { recommendationFields } from './recommendation-fields.js';
 
 /** What was last delivered for a profile: its fingerprint and which fields were filled. */
 export interface Delivered {
@@ -29,6 +30,8 @@ export interface PageScope {
   scores: boolean;
   segments: boolean;
   primarySegments: boolean;
+  /** How many recommendation slots the mapping reads (recs.1 … recs.N); 0 for none. */
+  recommendations: number;
 }
 
 export function pageScopeOf(definition: SyncDefinition): PageScope {
@@ -38,6 +41,10 @@ export function pageScopeOf(definition: SyncDefinition): PageScope {
     scores: from.some((source) => source.startsWith('scores.')),
     segments: from.some((source) => source.startsWith('segments.')),
     primarySegments: from.some((source) => source.startsWith('primary_segment.')),
+    recommendations: Math.max(
+      0,
+      ...from.filter((source) => source.startsWith('recs.')).map((source) => Number(source.split('.')[1])),
+    ),
   };
 }
 
@@ -47,7 +54,7 @@ export async function loadProfilePage(
   syncId: string,
   afterId: string | null,
   pageSize: number,
-  scope: PageScope = { scores: false, segments: false, primarySegments: false },
+  scope: PageScope = { scores: false, segments: false, primarySegments: false, recommendations: 0 },
 ) {
   const { db, sqlParamLimit } = deps;
   const live = and(
@@ -191,6 +198,12 @@ async function addSegmentData(
     if (view) view.scores = row;
   }
   for (const row of memberRows) views.get(row.profileId)?.segments?.add(row.segmentId);
+  if (scope.recommendations > 0) {
+    for (const [profileId, recs] of await recommendationFields(deps, ids, scope.recommendations)) {
+      const view = views.get(profileId);
+      if (view) view.recs = recs;
+    }
+  }
   for (const [profileId, groups] of primary) {
     const view = views.get(profileId);
     if (view) for (const [group, segment] of groups) view.primarySegments?.set(group, segment.name);

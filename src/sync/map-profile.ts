@@ -1,4 +1,5 @@
 import type { FieldMapping, Transform } from './definition.js';
+import type { RecommendationField } from './recommendation-fields.js';
 
 export type FieldValue = string | number | boolean | null;
 
@@ -15,6 +16,8 @@ export interface ProfileView {
   segments?: Set<string>;
   /** Group → name of the profile's primary segment in it, when the mapping reads primary_segment.<group>. */
   primarySegments?: Map<string, string>;
+  /** Recommended products in order, when the mapping reads recs.<n>.<field>. */
+  recs?: RecommendationField[];
 }
 
 function sourceValue(view: ProfileView, from: string): unknown {
@@ -36,6 +39,10 @@ function sourceValue(view: ProfileView, from: string): unknown {
       return view.segments?.has(name) ?? false;
     case 'primary_segment':
       return view.primarySegments?.get(name);
+    case 'recs': {
+      const [position, field] = name.split('.');
+      return view.recs?.[Number(position) - 1]?.[field as keyof RecommendationField];
+    }
     default:
       return view.id;
   }

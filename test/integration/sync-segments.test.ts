@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as schema from '../../src/db/schema/index.js';
 import { ingest } from '../../src/ingest/pipeline.js';
 import type { IngestRecord } from '../../src/ingest/types.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -231,5 +232,91 @@ describe('blast guard on list removals', () => {
     expect(confirmed.status).toBe(200);
     const lines = await fileLines('people.vip.membership.jsonl');
     expect(lines.filter((line) => line.op === 'remove')).toHaveLength(150);
+  });
+});
+
+describe('recommendations as merge fields', () => {
+  it('writes REC1_TITLE, REC1_URL, … from the precomputed lists, in stock only, global when none', async () => {
+    const [first, second] = await ingest(t.deps, [buyer(1, 30), buyer(2, 40)]);
+    const p1 = first!.status === 'stored' ? first!.profileId : '';
+    const now = new Date();
+    await t.deps.db.insert(schema.products).values([
+      {
+        id: 'tent',
+        title: 'Tent',
+        url: 'https://shop.example/tent',
+        imageUrl: 'https://img/tent.jpg',
+        price: 199,
+        currency: 'EUR',
+        updatedAt: now,
+      },
+      {
+        id: 'stove',
+        title: 'Stove',
+        url: 'https://shop.example/stove',
+        price: 49,
+        currency: 'EUR',
+        inStock: false,
+        updatedAt: now,
+      },
+      {
+        id: 'mug',
+        title: 'Mug',
+        url: 'https://shop.example/mug?c=1',
+        price: 9,
+        currency: 'EUR',
+        updatedAt: now,
+      },
+    ]);
+    await t.deps.db.insert(schema.profileRecommendations).values({
+      profileId: p1,
+      items: [
+        { productId: 'stove', score: 3 },
+        { productId: 'tent', score: 2 },
+        { productId: 'mug', score: 1 },
+      ],
+      level: 'personal',
+      confidence: 0.9,
+      computedAt: now,
+    });
+    await t.deps.db.insert(schema.recommendationLists).values({
+      key: 'global',
+      items: [{ productId: 'mug', score: 5 }],
+      support: 10,
+      computedAt: now,
+    });
+    const destinationId = await fileConnection();
+    const created = await t.call('POST', '/v1/admin/syncs', {
+      body: {
+        name: 'recs',
+        destinationId,
+        definition: {
+          fields: [
+            { from: 'recs.1.title', to: 'REC1_TITLE' },
+            { from: 'recs.1.url', to: 'REC1_URL' },
+            { from: 'recs.1.price', to: 'REC1_PRICE', type: 'number' },
+            { from: 'recs.2.title', to: 'REC2_TITLE' },
+          ],
+        },
+      },
+    });
+    expect(created.status).toBe(201);
+    await run(((await created.json()) as { id: string }).id);
+    const byEmail = Object.fromEntries(
+      (await fileLines('people.jsonl')).map((line) => [line.email, line.fields]),
+    );
+    expect(byEmail['p1@example.com']).toMatchObject({
+      REC1_TITLE: 'Tent',
+      REC1_PRICE: 199,
+      REC2_TITLE: 'Mug',
+      REC1_URL: expect.stringMatching(/^https:\/\/shop\.example\/tent\?utm_/),
+    });
+    expect(byEmail['p2@example.com']).toMatchObject({ REC1_TITLE: 'Mug', REC2_TITLE: null });
+    expect(second!.status).toBe('stored');
+
+    const tooMany = await t.call('POST', '/v1/admin/syncs', {
+      body: { name: 'recs2', destinationId, definition: { fields: [{ from: 'recs.21.title', to: 'X' }] } },
+    });
+    expect(tooMany.status).toBe(400);
   });
 });
