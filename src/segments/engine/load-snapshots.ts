@@ -40,17 +40,23 @@ export async function loadSnapshots(
   requirements: RuleRequirements,
   now: number,
   engagement: EngagementSettings,
-  options: { storedMemberships?: boolean } = {},
+  options: {
+    storedMemberships?: boolean;
+    /** The live profiles' rows when the caller has just read them (a recompute's page). */
+    liveRows?: ReadonlyArray<{ id: string; traits: string }>;
+  } = {},
 ): Promise<ProfileSnapshot[]> {
   const { db, sqlParamLimit } = deps;
   const byId = new Map<string, MutableSnapshot>();
-  const profileRows = await selectInChunks([...profileIds], sqlParamLimit, (chunk) =>
-    rawSelect<{ id: string; traits: string }>(
-      db,
-      `select id, traits_json as traits from profiles where id in (${placeholders(chunk.length)}) and merged_into is null and deleted_at is null`,
-      chunk,
-    ),
-  );
+  const profileRows =
+    options.liveRows ??
+    (await selectInChunks([...profileIds], sqlParamLimit, (chunk) =>
+      rawSelect<{ id: string; traits: string }>(
+        db,
+        `select id, traits_json as traits from profiles where id in (${placeholders(chunk.length)}) and merged_into is null and deleted_at is null`,
+        chunk,
+      ),
+    ));
   for (const row of profileRows) {
     byId.set(row.id, {
       profileId: row.id,

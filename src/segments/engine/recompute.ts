@@ -57,15 +57,17 @@ export async function continueSegmentRecompute(
     if (options.deadline !== undefined && Date.now() >= options.deadline) {
       return { id: run.id, done: false, counts };
     }
-    const page = await rawSelect<{ id: string }>(
+    const page = await rawSelect<{ id: string; traits: string }>(
       deps.db,
-      `select id from profiles where id > ? and merged_into is null and deleted_at is null order by id limit ${SEGMENT_PAGE_SIZE}`,
+      `select id, traits_json as traits from profiles where id > ? and merged_into is null and deleted_at is null order by id limit ${SEGMENT_PAGE_SIZE}`,
       [cursor],
     );
     if (page.length === 0) break;
     const ids = page.map((row) => row.id);
     const now = deps.now().getTime();
-    const snapshots = await loadSnapshots(deps, ids, active.requirements, now, engagement);
+    const snapshots = await loadSnapshots(deps, ids, active.requirements, now, engagement, {
+      liveRows: page,
+    });
     const changes = await storePage(
       deps,
       ids,
