@@ -1,8 +1,6 @@
-import { inArray, or } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { selectInChunks } from '../db/chunk.js';
 import { placeholders, rawSelect } from '../db/raw-select.js';
-import { mergeBlocks } from '../db/schema/index.js';
 import { type GraphSnapshot, pairKey } from '../identity/deterministic/types.js';
 import { type IdentifierType, identifierFamily } from '../identity/settings.js';
 
@@ -39,10 +37,12 @@ export async function loadGraphSnapshot(deps: AppDeps, keys: string[]): Promise<
 
   // Two IN-lists per statement: halve the chunk.
   const blockRows = await selectInChunks(profileIds, Math.floor(sqlParamLimit / 2), (chunk) =>
-    db
-      .select()
-      .from(mergeBlocks)
-      .where(or(inArray(mergeBlocks.profileA, chunk), inArray(mergeBlocks.profileB, chunk))),
+    rawSelect<{ profileA: string; profileB: string }>(
+      db,
+      `select profile_a as profileA, profile_b as profileB from merge_blocks
+       where profile_a in (${placeholders(chunk.length)}) or profile_b in (${placeholders(chunk.length)})`,
+      [...chunk, ...chunk],
+    ),
   );
   const blockedPairs = new Set(blockRows.map((row) => pairKey(row.profileA, row.profileB)));
   return { owners, familyCounts, blockedPairs };
