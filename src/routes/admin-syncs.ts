@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import type { AppEnv } from '../app-deps.js';
 import { SYNC_RUN_STATUSES } from '../db/schema/index.js';
 import { requirePermission } from '../http/auth.js';
+import { backgroundOf } from '../http/background.js';
 import { ADMIN_ERRORS, bearerSecurity, createRouter, errorResponses, json } from '../http/router.js';
 import { provisionSyncFields } from '../services/sync-fields.js';
 import {
@@ -92,17 +91,6 @@ const RunSchema = z
 
 const Wait = z.object({ wait: z.enum(['true', 'false']).default('false') });
 const RunResult = z.object({ run: RunSchema, result: z.record(z.string(), z.unknown()) });
-
-/** Where a run goes on after the answer: Workers' waitUntil; on Node the promise simply runs on. */
-function background(c: Context<AppEnv>) {
-  return (work: Promise<unknown>) => {
-    try {
-      c.executionCtx.waitUntil(work);
-    } catch {
-      // Node has no execution context.
-    }
-  };
-}
 
 export const syncRoutes = createRouter()
   .openapi(
@@ -198,7 +186,7 @@ export const syncRoutes = createRouter()
       const outcome = await triggerRun(c.get('deps'), c.req.valid('param').id, {
         dryRun: body?.dryRun ?? false,
         wait: c.req.valid('query').wait === 'true',
-        background: background(c),
+        background: backgroundOf(c),
       });
       if (outcome.result) return c.json({ run: outcome.run, result: { ...outcome.result } }, 200);
       return c.json({ run: outcome.run }, 202);
@@ -257,7 +245,7 @@ export const syncRoutes = createRouter()
     async (c) => {
       const outcome = await confirmRun(c.get('deps'), auditActor(c), c.req.valid('param').id, {
         wait: c.req.valid('query').wait === 'true',
-        background: background(c),
+        background: backgroundOf(c),
       });
       if (outcome.result) return c.json({ run: outcome.run, result: { ...outcome.result } }, 200);
       return c.json({ run: outcome.run }, 202);

@@ -7,12 +7,12 @@ import { allConnectionIds, checkConnection } from '../services/connections.js';
 import { liveProfileCount, runFullPass } from '../services/identity/probabilistic.js';
 import { propagateDeletions } from '../services/profiles/propagate-deletions.js';
 import { recomputeScores } from '../services/scores/recompute-scores.js';
-import { recomputeDeadline } from '../services/segments/crud.js';
 import { loadSettings } from '../services/settings.js';
 import { pushSuppressions } from '../services/suppressions.js';
 import { pruneWebhookEvents } from '../services/webhooks/retention.js';
 import { type JobName, jobsForCron } from './crons.js';
 import { runDueSyncs } from './sync-tick.js';
+import { invocationDeadline } from './time-budget.js';
 
 type Job = (deps: AppDeps) => Promise<Record<string, unknown>>;
 
@@ -43,10 +43,10 @@ const JOBS = {
     return pruneWebhookEvents(deps);
   },
   async segmentChecksDue(deps) {
-    return { refreshed: await refreshDueSegments(deps, { deadline: recomputeDeadline(deps) }) };
+    return { refreshed: await refreshDueSegments(deps, { deadline: invocationDeadline(deps) }) };
   },
   async segmentRecomputeContinue(deps) {
-    const progress = await continueSegmentRecompute(deps, { deadline: recomputeDeadline(deps) });
+    const progress = await continueSegmentRecompute(deps, { deadline: invocationDeadline(deps) });
     return progress ? { ...progress.counts, done: progress.done } : { idle: true };
   },
   async scoresRecompute(deps) {
@@ -58,16 +58,16 @@ const JOBS = {
   },
   async segmentsNightly(deps) {
     await startSegmentRecompute(deps);
-    const progress = await continueSegmentRecompute(deps, { deadline: recomputeDeadline(deps) });
+    const progress = await continueSegmentRecompute(deps, { deadline: invocationDeadline(deps) });
     return progress ? { ...progress.counts, done: progress.done } : { idle: true };
   },
   async recommendationsNightly(deps) {
     await startRecommendationRun(deps);
-    const progress = await continueRecommendationRun(deps, { deadline: recomputeDeadline(deps) });
+    const progress = await continueRecommendationRun(deps, { deadline: invocationDeadline(deps) });
     return progress ? { ...progress.counts, done: progress.done } : { idle: true };
   },
   async recommendationsContinue(deps) {
-    const progress = await continueRecommendationRun(deps, { deadline: recomputeDeadline(deps) });
+    const progress = await continueRecommendationRun(deps, { deadline: invocationDeadline(deps) });
     return progress ? { ...progress.counts, done: progress.done } : { idle: true };
   },
   async identityRetrain(deps) {

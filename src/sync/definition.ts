@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isScoreName, SCORE_NAMES } from '../services/scores/read.js';
 
 /** Simple transforms applied in order to a mapped value before it is sent. */
 export const transformSchema = z.discriminatedUnion('type', [
@@ -34,20 +35,6 @@ export const METRIC_SOURCES = [
   'lastEventAt',
 ] as const;
 
-/** Model outputs a mapping may read as `scores.<name>` (profile_scores). */
-export const SCORE_SOURCES = [
-  'rfm_r',
-  'rfm_f',
-  'rfm_m',
-  'rfm_group',
-  'clv',
-  'clv_tier',
-  'expected_purchases',
-  'p_alive',
-  'propensity',
-  'cluster',
-] as const;
-
 const SOURCE_PATTERN =
   /^(traits\.[^\s]+|metrics\.[A-Za-z]+|scores\.[a-z_]+|segments\.seg_[a-z0-9]+|recs\.[1-9][0-9]?\.(id|title|url|image|price|currency)|primary_segment\.[^\s]+|identity\.(email|phone|user_id)|consent\.(email|sms|push)|profile\.id)$/;
 
@@ -73,12 +60,10 @@ export const fieldMappingSchema = z
       path: ['from'],
     },
   )
-  .refine(
-    (mapping) =>
-      !mapping.from.startsWith('scores.') ||
-      (SCORE_SOURCES as readonly string[]).includes(mapping.from.slice(7)),
-    { message: `unknown score; known: ${SCORE_SOURCES.join(', ')}`, path: ['from'] },
-  )
+  .refine((mapping) => !mapping.from.startsWith('scores.') || isScoreName(mapping.from.slice(7)), {
+    message: `unknown score; known: ${SCORE_NAMES.join(', ')}`,
+    path: ['from'],
+  })
   .refine((mapping) => !mapping.from.startsWith('recs.') || Number(mapping.from.split('.')[1]) <= 20, {
     message: 'at most 20 recommendation slots (recs.1 … recs.20)',
     path: ['from'],

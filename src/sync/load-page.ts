@@ -1,7 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { AppDeps } from '../app-deps.js';
 import { selectInChunks } from '../db/chunk.js';
-import { placeholders, rawSelect } from '../db/raw-select.js';
 import {
   consent,
   identities,
@@ -10,6 +9,7 @@ import {
   segmentMemberships,
   syncFingerprints,
 } from '../db/schema/index.js';
+import { loadScores, type ScoreValues } from '../services/scores/read.js';
 import { primarySegments } from '../services/segments/primary.js';
 import type { SyncDefinition } from './definition.js';
 import type { ProfileView } from './map-profile.js';
@@ -170,17 +170,7 @@ async function addSegmentData(
 ) {
   const { db, sqlParamLimit } = deps;
   const [scoreRows, memberRows, primary] = await Promise.all([
-    scope.scores
-      ? selectInChunks(ids, sqlParamLimit, (chunk) =>
-          rawSelect<Record<string, unknown> & { profile_id: string }>(
-            db,
-            `select profile_id, rfm_r, rfm_f, rfm_m, rfm_group, clv, clv_tier, expected_purchases, p_alive, propensity,
-               coalesce(cluster_label, cluster_id) as cluster
-             from profile_scores where profile_id in (${placeholders(chunk.length)})`,
-            chunk,
-          ),
-        )
-      : [],
+    scope.scores ? loadScores(deps, ids) : new Map<string, ScoreValues>(),
     scope.segments
       ? selectInChunks(ids, sqlParamLimit, (chunk) =>
           db
@@ -193,9 +183,9 @@ async function addSegmentData(
       ? primarySegments(deps, ids)
       : new Map<string, Map<string, { id: string; name: string }>>(),
   ]);
-  for (const row of scoreRows) {
-    const view = views.get(row.profile_id);
-    if (view) view.scores = row;
+  for (const [profileId, scores] of scoreRows) {
+    const view = views.get(profileId);
+    if (view) view.scores = scores;
   }
   for (const row of memberRows) views.get(row.profileId)?.segments?.add(row.segmentId);
   if (scope.recommendations > 0) {

@@ -3,6 +3,7 @@ import { selectInChunks } from '../../db/chunk.js';
 import { placeholders, rawSelect } from '../../db/raw-select.js';
 import type { CartItem } from '../../db/schema/metrics.js';
 import { type EngagementSettings, engagementAt } from '../../ingest/metrics.js';
+import { isScoreName, loadScores } from '../../services/scores/read.js';
 import type {
   ConsentChannel,
   ConsentStatus,
@@ -75,7 +76,7 @@ export async function loadSnapshots(
 
   await Promise.all([
     loadMetrics(deps, ids, byId, requirements, now, engagement),
-    loadScores(deps, ids, byId, requirements),
+    addScores(deps, ids, byId, requirements),
     loadEvents(deps, ids, byId, requirements, now),
     requirements.consent.length > 0 ? loadConsent(deps, ids, byId) : undefined,
     // Evaluating one rule on its own (preview, explain): `segment` nodes read stored memberships.
@@ -94,19 +95,6 @@ const METRIC_COLUMNS = new Set<string>([
   'cart_value',
   'last_viewed_category',
 ]);
-const SCORE_COLUMNS: Partial<Record<StoredMetricName, string>> = {
-  clv: 'clv',
-  clv_tier: 'clv_tier',
-  propensity: 'propensity',
-  expected_purchases: 'expected_purchases',
-  p_alive: 'p_alive',
-  rfm_r: 'rfm_r',
-  rfm_f: 'rfm_f',
-  rfm_m: 'rfm_m',
-  rfm_group: 'rfm_group',
-  cluster: 'cluster',
-};
-
 async function loadMetrics(
   deps: AppDeps,
   ids: string[],
@@ -174,27 +162,18 @@ async function loadMetrics(
   }
 }
 
-async function loadScores(
+async function addScores(
   deps: AppDeps,
   ids: string[],
   byId: Map<string, MutableSnapshot>,
   requirements: RuleRequirements,
 ): Promise<void> {
-  const wanted = requirements.metrics.filter((name) => name in SCORE_COLUMNS) as StoredMetricName[];
+  const wanted = requirements.metrics.filter(isScoreName);
   if (wanted.length === 0) return;
-  const rows = await selectInChunks(ids, deps.sqlParamLimit, (chunk) =>
-    rawSelect<Record<string, string | number | null> & { profileId: string }>(
-      deps.db,
-      `select profile_id as profileId, clv, clv_tier, propensity, expected_purchases, p_alive, rfm_r, rfm_f,
-         rfm_m, rfm_group, coalesce(cluster_label, cluster_id) as cluster
-       from profile_scores where profile_id in (${placeholders(chunk.length)})`,
-      chunk,
-    ),
-  );
-  for (const row of rows) {
-    const snapshot = byId.get(row.profileId);
+  for (const [profileId, scores] of await loadScores(deps, ids)) {
+    const snapshot = byId.get(profileId);
     if (!snapshot) continue;
-    for (const name of wanted) snapshot.metrics[name] = row[SCORE_COLUMNS[name]!] ?? null;
+    for (const name of wanted) snapshot.metrics[name] = scores[name] ?? null;
   }
 }
 

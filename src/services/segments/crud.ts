@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { segmentMemberships, segments, segmentVersions } from '../../db/schema/index.js';
 import { AppError } from '../../http/errors.js';
 import { newId } from '../../lib/ids.js';
+import { invocationDeadline } from '../../scheduler/time-budget.js';
 import { forgetActiveSegments } from '../../segments/engine/active-segments.js';
 import { continueSegmentRecompute, startSegmentRecompute } from '../../segments/engine/recompute.js';
 import type { RuleIssue } from '../../segments/rules/index.js';
@@ -201,7 +202,7 @@ async function saveUnique(deps: AppDeps, name: string, statements: Parameters<ty
 async function recomputeAfterChange(deps: AppDeps, options: RecomputeOptions): Promise<void> {
   forgetActiveSegments(deps);
   await startSegmentRecompute(deps);
-  const work = continueSegmentRecompute(deps, { deadline: recomputeDeadline(deps) });
+  const work = continueSegmentRecompute(deps, { deadline: invocationDeadline(deps) });
   if (options.wait) {
     await work;
     return;
@@ -209,10 +210,4 @@ async function recomputeAfterChange(deps: AppDeps, options: RecomputeOptions): P
   (options.background ?? ((promise) => void promise))(
     work.catch((error) => deps.logger.error('segment recompute failed', { error: String(error) })),
   );
-}
-
-/** Workers: as long as a sync may run per invocation; the cron tick finishes the rest. Node: no limit. */
-export function recomputeDeadline(deps: AppDeps): number | undefined {
-  const budget = deps.settings.syncTimeBudgetMs;
-  return budget === undefined ? undefined : Date.now() + budget;
 }
