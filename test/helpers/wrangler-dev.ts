@@ -201,3 +201,26 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     `wrangler dev did not answer GET /healthz within ${options.readyTimeoutMs ?? 60_000} ms:\n${output}`,
   );
 }
+
+/** `wrangler dev` on a fresh local D1 with `migrations/` applied; `stop()` removes the D1 too. */
+export async function startMigratedWorker(
+  prefix: string,
+  options: Omit<WranglerDevOptions, 'persistTo'>,
+): Promise<WranglerDev> {
+  const dir = await makeTempDir(prefix);
+  try {
+    await applyD1Migrations(dir);
+    const worker = await startWranglerDev({ ...options, persistTo: dir });
+    return {
+      baseUrl: worker.baseUrl,
+      output: () => worker.output(),
+      stop: async () => {
+        await worker.stop();
+        await removeDir(dir);
+      },
+    };
+  } catch (error) {
+    await removeDir(dir);
+    throw error;
+  }
+}

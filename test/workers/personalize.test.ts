@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  applyD1Migrations,
-  makeTempDir,
   randomAdminKey,
   randomSecretKey,
-  removeDir,
-  startWranglerDev,
+  startMigratedWorker,
   type WranglerDev,
 } from '../helpers/wrangler-dev.js';
 
@@ -16,21 +13,16 @@ import {
  */
 const ADMIN_KEY = randomAdminKey();
 
-let dir: string | undefined;
 let worker: WranglerDev | undefined;
 
 beforeAll(async () => {
-  dir = await makeTempDir('d1-personalize');
-  await applyD1Migrations(dir);
-  worker = await startWranglerDev({
-    persistTo: dir,
+  worker = await startMigratedWorker('d1-personalize', {
     vars: { ESP_HUB_SECRET_KEY: randomSecretKey(), ESP_HUB_ADMIN_KEY: ADMIN_KEY, ESP_HUB_LOG_LEVEL: 'warn' },
   });
 });
 
 afterAll(async () => {
   await worker?.stop();
-  await removeDir(dir);
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: answers of several shapes, each checked by the expectations.

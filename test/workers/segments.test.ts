@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  applyD1Migrations,
-  makeTempDir,
   randomAdminKey,
   randomSecretKey,
-  removeDir,
-  startWranglerDev,
+  startMigratedWorker,
   type WranglerDev,
 } from '../helpers/wrangler-dev.js';
 
@@ -15,21 +12,16 @@ import {
  * engine as on Node, on D1's SQL (json_extract included) and its 100-parameter limit.
  */
 const ADMIN_KEY = randomAdminKey();
-let dir: string | undefined;
 let worker: WranglerDev | undefined;
 
 beforeAll(async () => {
-  dir = await makeTempDir('d1-segments');
-  await applyD1Migrations(dir);
-  worker = await startWranglerDev({
-    persistTo: dir,
+  worker = await startMigratedWorker('d1-segments', {
     vars: { ESP_HUB_SECRET_KEY: randomSecretKey(), ESP_HUB_ADMIN_KEY: ADMIN_KEY, ESP_HUB_LOG_LEVEL: 'warn' },
   });
 });
 
 afterAll(async () => {
   await worker?.stop();
-  await removeDir(dir);
 });
 
 async function call(
