@@ -8,7 +8,7 @@ import { newId } from '../../lib/ids.js';
 import { invocationDeadline } from '../../scheduler/time-budget.js';
 import { forgetActiveSegments } from '../../segments/engine/active-segments.js';
 import { continueSegmentRecompute, startSegmentRecompute } from '../../segments/engine/recompute.js';
-import type { RuleIssue } from '../../segments/rules/index.js';
+import { parseSegmentRule, type RuleIssue, segmentDependencies } from '../../segments/rules/index.js';
 import { type AuditActor, auditInsert } from '../audit.js';
 import { validateSegmentRule } from './validate.js';
 
@@ -160,9 +160,11 @@ export async function updateSegment(
 
 export async function deleteSegment(deps: AppDeps, actor: AuditActor, id: string) {
   const before = await segmentRow(deps, id);
-  const dependents = (await deps.db.select().from(segments)).filter(
-    (row) => row.id !== id && JSON.stringify(row.rule).includes(`"segment":"${id}"`),
-  );
+  const dependents = (await deps.db.select().from(segments)).filter((row) => {
+    if (row.id === id) return false;
+    const parsed = parseSegmentRule(row.rule);
+    return parsed.ok && segmentDependencies(parsed.rule).includes(id);
+  });
   if (dependents.length > 0) {
     throw new AppError(
       'conflict',
