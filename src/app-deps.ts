@@ -5,6 +5,7 @@ import type { ApiKeyRole } from './db/schema/index.js';
 import type { PhoneOffload } from './identity/phone-offload.js';
 import type { Logger } from './lib/logger.js';
 import type { SecretBox } from './lib/secret-box.js';
+import type { ProfileReader } from './services/personalize/profile-reader.js';
 
 /** Everything the app needs from its runtime; entry points build it, tests build it too. */
 export interface AppDeps {
@@ -33,6 +34,8 @@ export interface AppDeps {
   };
   /** Node: parses the phones of large ingest batches on another thread (see phone-offload.ts). */
   phoneOffload?: PhoneOffload;
+  /** Node, embedded database: the webhook's profile reads on another thread (see profile-reader.ts). */
+  profileReader?: ProfileReader;
   /**
    * Most bound parameters one SQL statement may carry: D1 allows 100, SQLite 32,766. Bulk writes
    * and IN-lists are chunked by it.

@@ -10,6 +10,7 @@ import type { NodeEnv } from '../env.js';
 import { createPhoneOffload } from '../identity/phone-offload.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { createSecretBox, generateSecretKey, parseSecretKey } from '../lib/secret-box.js';
+import { createProfileReader } from '../services/personalize/profile-reader.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -60,6 +61,8 @@ export async function createNodeRuntime(
   });
   const files = createNodeFileStore(join(env.ESP_HUB_DATA_DIR, 'files'));
   const phoneOffload = createPhoneOffload();
+  // Only the embedded file has a second connection to give; libSQL servers are read inline.
+  const profileReader = url.startsWith('file:') ? createProfileReader(url.slice('file:'.length)) : undefined;
   const deps: AppDeps = {
     runtime: 'node',
     db: database.db,
@@ -70,6 +73,7 @@ export async function createNodeRuntime(
     connectorContext: (signal) => createConnectorContext({ logger, files, signal }),
     sqlParamLimit: 30_000,
     phoneOffload,
+    ...(profileReader ? { profileReader } : {}),
     settings: {
       maxBodyBytes: env.ESP_HUB_MAX_BODY_BYTES,
       corsOrigins: env.ESP_HUB_CORS_ORIGINS,
@@ -83,6 +87,7 @@ export async function createNodeRuntime(
     close: () => {
       // The worker is unref'd: terminating it is tidiness, not a condition for exiting.
       void phoneOffload.close();
+      void profileReader?.close();
       database.close();
     },
   };

@@ -1,14 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { NOW, seedCatalog, seedShoppers } from '../unit/personalize/fixtures.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { createShopApp } from '../unit/personalize/fixtures.js';
 
 /** Slot templates, the preview and the recompute through the admin API. */
 let t: TestApp;
 beforeEach(async () => {
-  t = await createTestApp();
-  t.deps.now = () => NOW;
-  await seedCatalog(t.deps);
-  await seedShoppers(t.deps, 6);
+  t = await createShopApp({ people: 6, recompute: false });
 });
 afterEach(async () => {
   await t.close();

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recomputeRecommendations } from '../../src/recommend/serving/index.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { NOW, OUT_OF_STOCK, seedCatalog, seedShoppers } from '../unit/personalize/fixtures.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { createShopApp, OUT_OF_STOCK } from '../unit/personalize/fixtures.js';
 
 /**
  * GET /v1/personalize through the HTTP app, as an ESP calls it at send time: a personalize key in a
@@ -10,11 +9,7 @@ import { NOW, OUT_OF_STOCK, seedCatalog, seedShoppers } from '../unit/personaliz
 let t: TestApp;
 let key: string;
 beforeEach(async () => {
-  t = await createTestApp();
-  t.deps.now = () => NOW;
-  await seedCatalog(t.deps);
-  await seedShoppers(t.deps);
-  await recomputeRecommendations(t.deps);
+  t = await createShopApp();
   key = await t.keyFor('personalize');
 });
 afterEach(async () => {

@@ -79,10 +79,11 @@ export async function personalize(
   } else {
     const work = answer(deps, cache, request, settings);
     try {
-      // The embedded database answers within this turn: no timer can fire before it is done.
-      const outcome = isSynchronousDriver(deps.db)
-        ? { done: true as const, value: await work }
-        : await withinBudget(work, recommendations.webhook.budgetMs);
+      // The embedded database read inline answers within this turn: no timer could fire first.
+      const outcome =
+        isSynchronousDriver(deps.db) && !deps.profileReader?.available()
+          ? { done: true as const, value: await work }
+          : await withinBudget(work, recommendations.webhook.budgetMs);
       if (outcome.done) {
         result = outcome.value;
       } else {

@@ -5,7 +5,9 @@ import type { RecommendedItem } from '../../db/schema/recommendations.js';
 import { identityKey } from '../../identity/deterministic/types.js';
 import { normalizeEmail, normalizePhone } from '../../identity/normalize.js';
 import type { IdentitySettings } from '../../identity/settings.js';
+import { errorFields } from '../../lib/logger.js';
 import type { PersonalizeRequest } from './params.js';
+import { type ProfileLookup, type ProfileRow, readProfileRow } from './profile-query.js';
 import type { GroupedSegment } from './serving-cache.js';
 
 /** What the webhook knows about the recipient: merge fields, its precomputed list, its cart. */
@@ -30,42 +32,6 @@ export interface ProfileRecord {
   /** The primary segment of each group the profile is in (highest priority; ties: older id), by group name. */
   primarySegments: Array<{ group: string; id: string; name: string }>;
 }
-
-interface Row {
-  id: string;
-  mergedInto: string | null;
-  deletedAt: number | null;
-  firstName: unknown;
-  lastName: unknown;
-  items: string | null;
-  level: 'personal' | 'segment' | 'global' | null;
-  confidence: number | null;
-  rfmGroup: string | null;
-  clvTier: string | null;
-  clusterId: string | null;
-  clusterLabel: string | null;
-  aov: number | null;
-  lastViewedCategory: string | null;
-  cart: string | null;
-  cartItems: number | null;
-  segments: string | null;
-}
-
-// One statement per request: the profile, its precomputed list, scores, metrics and segment ids,
-// all by primary key (memberships by their profile index); segments themselves come from memory.
-const COLUMNS = `p.id as id, p.merged_into as mergedInto, p.deleted_at as deletedAt,
-  coalesce(json_extract(p.traits_json, '$.first_name'), json_extract(p.traits_json, '$.firstName')) as firstName,
-  coalesce(json_extract(p.traits_json, '$.last_name'), json_extract(p.traits_json, '$.lastName')) as lastName,
-  r.items_json as items, r.level as level, r.confidence as confidence,
-  s.rfm_group as rfmGroup, s.clv_tier as clvTier, s.cluster_id as clusterId, s.cluster_label as clusterLabel,
-  m.average_order_value as aov, m.last_viewed_category as lastViewedCategory, m.cart_json as cart,
-  json_array_length(m.cart_json) as cartItems,
-  (select group_concat(segment_id, char(31)) from segment_memberships where profile_id = p.id) as segments`;
-const JOINS = `left join profile_recommendations r on r.profile_id = p.id
-  left join profile_scores s on s.profile_id = p.id
-  left join profile_metrics m on m.profile_id = p.id`;
-const BY_IDENTITY = `select ${COLUMNS} from identities i join profiles p on p.id = i.profile_id ${JOINS} where i.key = ?`;
-const BY_ID = `select ${COLUMNS} from profiles p ${JOINS} where p.id = ?`;
 
 /** The identity key an identifier parameter names, normalized as ingest normalizes it. */
 export function identifierKey(
@@ -96,15 +62,24 @@ export async function lookupProfileRecord(
   settings: IdentitySettings,
   segments: ReadonlyMap<string, GroupedSegment>,
 ): Promise<ProfileRecord | null> {
-  const key = identifierKey(identifier, settings);
-  let [row] = await queryRows<Row>(deps.db, identifier.param === 'profile_id' ? BY_ID : BY_IDENTITY, [key]);
-  // Merges repoint older merged ids at the survivor, so one hop reaches it.
-  if (row?.mergedInto) [row] = await queryRows<Row>(deps.db, BY_ID, [row.mergedInto]);
-  if (!row || row.deletedAt !== null || row.mergedInto !== null) return null;
-  return toRecord(row, segments);
+  const lookup = { byId: identifier.param === 'profile_id', key: identifierKey(identifier, settings) };
+  const row = await readRow(deps, lookup);
+  return row ? toRecord(row, segments) : null;
 }
 
-function toRecord(row: Row, segments: ReadonlyMap<string, GroupedSegment>): ProfileRecord {
+/** Through the reader thread when there is one; inline when not, or when it fails. */
+async function readRow(deps: AppDeps, lookup: ProfileLookup): Promise<ProfileRow | undefined> {
+  if (deps.profileReader?.available()) {
+    try {
+      return await deps.profileReader.read(lookup);
+    } catch (error) {
+      deps.logger.warn('personalize: profile reader failed, reading inline', errorFields(error));
+    }
+  }
+  return readProfileRow(async (sql, key) => (await queryRows<ProfileRow>(deps.db, sql, [key]))[0], lookup);
+}
+
+function toRecord(row: ProfileRow, segments: ReadonlyMap<string, GroupedSegment>): ProfileRecord {
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
   return {
     id: row.id,

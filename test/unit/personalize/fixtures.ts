@@ -2,7 +2,9 @@ import type { AppDeps } from '../../../src/app-deps.js';
 import { ingest } from '../../../src/ingest/pipeline.js';
 import type { IngestRecord } from '../../../src/ingest/types.js';
 import { seededRandom } from '../../../src/lib/random.js';
+import { recomputeRecommendations } from '../../../src/recommend/serving/index.js';
 import { upsertProducts } from '../../../src/services/catalog.js';
+import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
 export const NOW = new Date('2026-06-01T12:00:00Z');
 const DAY_MS = 86_400_000;
@@ -92,4 +94,16 @@ export async function seedShoppers(deps: AppDeps, people = 20): Promise<void> {
   });
   records.sort((a, b) => a.observedAt.getTime() - b.observedAt.getTime());
   for (let i = 0; i < records.length; i += 200) await ingest(deps, records.slice(i, i + 200));
+}
+
+/** A test app at NOW with the catalogue, the shoppers and (unless `recompute: false`) their lists. */
+export async function createShopApp(
+  options: { people?: number; recompute?: boolean } = {},
+): Promise<TestApp> {
+  const t = await createTestApp();
+  t.deps.now = () => NOW;
+  await seedCatalog(t.deps);
+  await seedShoppers(t.deps, options.people);
+  if (options.recompute !== false) await recomputeRecommendations(t.deps);
+  return t;
 }

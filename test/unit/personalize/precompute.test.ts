@@ -15,15 +15,12 @@ import {
   refreshRecommendations,
   startRecommendationRun,
 } from '../../../src/recommend/serving/index.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { NOW, OUT_OF_STOCK, order, seedCatalog, seedShoppers, view } from './fixtures.js';
+import type { TestApp } from '../../helpers/test-app.js';
+import { createShopApp, NOW, OUT_OF_STOCK, order, view } from './fixtures.js';
 
 let t: TestApp;
 beforeEach(async () => {
-  t = await createTestApp();
-  t.deps.now = () => NOW;
-  await seedCatalog(t.deps);
-  await seedShoppers(t.deps);
+  t = await createShopApp({ recompute: false });
 });
 afterEach(async () => {
   await t.close();

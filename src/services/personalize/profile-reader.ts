@@ -1,0 +1,122 @@
+import { Worker } from 'node:worker_threads';
+import type { ProfileLookup, ProfileRow } from './profile-query.js';
+
+/**
+ * The send-time webhook's profile reads on a second core (Node, embedded database only). Each send
+ * is one multi-table point lookup, ~30 % of the webhook's CPU on one thread; here a worker thread
+ * with its own read-only connection answers them while the main thread parses requests and
+ * writes answers. Lookups arriving in one turn of the event loop travel as one message.
+ * D1 and libSQL servers are already asynchronous and read inline.
+ */
+export interface ProfileReader {
+  /** Whether the thread is up: until it is (start-up, restart after a failure), callers read inline. */
+  available(): boolean;
+  /** Waits for the thread if it is starting; rejects if it fails. */
+  read(lookup: ProfileLookup): Promise<ProfileRow | undefined>;
+  close(): Promise<void>;
+}
+
+export interface ReaderJob {
+  id: number;
+  lookups: ProfileLookup[];
+}
+export type ReaderMessage =
+  | { ready: true }
+  | { id: number; rows: Array<ProfileRow | null>; error?: string | undefined };
+
+interface Waiter {
+  resolve(row: ProfileRow | undefined): void;
+  reject(error: unknown): void;
+}
+
+// The worker is TypeScript like the rest of the code; it registers tsx itself (as phone-offload.ts).
+const TSX_API = import.meta.resolve('tsx/esm/api');
+const WORKER_URL = new URL('./profile-reader-worker.ts', import.meta.url).href;
+const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL)}); })`;
+/** After a failure, how long until the next start: a file that cannot be opened is not retried hot. */
+const RESTART_DELAY_MS = 5_000;
+
+/** Starts the reader thread now, so it is warm before the first send. */
+export function createProfileReader(path: string): ProfileReader {
+  let worker: Worker | undefined;
+  let ready = false;
+  let closed = false;
+  let nextId = 0;
+  const pending = new Map<number, Waiter[]>();
+  let queued: { lookups: ProfileLookup[]; waiters: Waiter[] } | undefined;
+  let flushScheduled = false;
+
+  const post = (lookups: ProfileLookup[], waiters: Waiter[]) => {
+    const id = nextId++;
+    pending.set(id, waiters);
+    worker?.postMessage({ id, lookups } satisfies ReaderJob);
+  };
+
+  const flush = () => {
+    flushScheduled = false;
+    if (!ready || !queued) return;
+    const batch = queued;
+    queued = undefined;
+    post(batch.lookups, batch.waiters);
+  };
+
+  const start = () => {
+    const thread = new Worker(BOOTSTRAP, { eval: true, workerData: { path } });
+    // An idle reader must not keep the process alive (tests, CLIs, graceful shutdown).
+    thread.unref();
+    worker = thread;
+    const fail = (error: unknown) => {
+      if (worker !== thread) return;
+      worker = undefined;
+      ready = false;
+      for (const waiters of pending.values()) for (const waiter of waiters) waiter.reject(error);
+      pending.clear();
+      for (const waiter of queued?.waiters ?? []) waiter.reject(error);
+      queued = undefined;
+      void thread.terminate();
+      if (!closed) setTimeout(() => closed || worker || start(), RESTART_DELAY_MS).unref();
+    };
+    thread.on('message', (message: ReaderMessage) => {
+      if ('ready' in message) {
+        ready = true;
+        flush();
+        return;
+      }
+      const waiters = pending.get(message.id) ?? [];
+      pending.delete(message.id);
+      const error = message.error === undefined ? undefined : new Error(`profile reader: ${message.error}`);
+      waiters.forEach((waiter, i) => {
+        if (error) waiter.reject(error);
+        else waiter.resolve(message.rows[i] ?? undefined);
+      });
+    });
+    thread.on('error', fail);
+    thread.on('exit', (code) => fail(new Error(`profile reader thread exited with code ${code}`)));
+  };
+  start();
+
+  return {
+    available: () => ready,
+    read(lookup) {
+      if (closed) return Promise.reject(new Error('profile reader is closed'));
+      if (!worker) return Promise.reject(new Error('profile reader is restarting after a failure'));
+      return new Promise((resolve, reject) => {
+        queued ??= { lookups: [], waiters: [] };
+        queued.lookups.push(lookup);
+        queued.waiters.push({ resolve, reject });
+        if (ready && !flushScheduled) {
+          flushScheduled = true;
+          // After this turn's I/O callbacks: every request parsed in it shares the message.
+          setImmediate(flush);
+        }
+      });
+    },
+    async close() {
+      closed = true;
+      ready = false;
+      const closing = worker;
+      worker = undefined;
+      if (closing) await closing.terminate();
+    },
+  };
+}
