@@ -5,7 +5,7 @@ import type { ProfileLookup, ProfileRow } from './profile-query.js';
  * The send-time webhook's profile reads on a second core (Node, embedded database only). Each send
  * is one multi-table point lookup, ~30 % of the webhook's CPU on one thread; here a worker thread
  * with its own read-only connection answers them while the main thread parses requests and
- * writes answers. Lookups arriving in one turn of the event loop travel as one message.
+ * writes answers. Lookups made in the same callback travel as one message.
  * D1 and libSQL servers are already asynchronous and read inline.
  */
 export interface ProfileReader {
@@ -106,8 +106,10 @@ export function createProfileReader(path: string): ProfileReader {
         queued.waiters.push({ resolve, reject });
         if (ready && !flushScheduled) {
           flushScheduled = true;
-          // After this turn's I/O callbacks: every request parsed in it shares the message.
-          setImmediate(flush);
+          // At the end of this callback, not of the whole I/O phase: the thread starts on the first
+          // request while the next ones are parsed (waiting for the phase left the main thread idle
+          // while the thread caught up: 11.7k against 13.9k sends/s measured).
+          queueMicrotask(flush);
         }
       });
     },
