@@ -18,6 +18,10 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 export function normalizeEmail(raw: string, settings: IdentitySettings['email']): NormalizedIdentifier {
   const trimmed = raw.trim().toLowerCase();
   if (!EMAIL_SHAPE.test(trimmed)) return { type: 'email', value: trimmed, rawValue: raw, valid: false };
+  // Provider rules off (the default): the lowercased address is already the value.
+  if (!settings.stripPlusTags && !settings.ignoreGmailDots) {
+    return { type: 'email', value: trimmed, rawValue: raw, valid: true };
+  }
   const at = trimmed.lastIndexOf('@');
   let local = trimmed.slice(0, at);
   const domain = trimmed.slice(at + 1);

@@ -9,7 +9,10 @@ export function identifierFamily(type: IdentifierType): (typeof BASE_IDENTIFIER_
   return type.startsWith('external:') ? 'external' : (type as (typeof BASE_IDENTIFIER_TYPES)[number]);
 }
 
-const family = z.enum(['user_id', 'email', 'phone', 'anonymous_id', 'external']);
+/** The families limits and priority are set for: the base types, and every external namespace as one. */
+export const IDENTIFIER_FAMILIES = ['user_id', 'email', 'phone', 'anonymous_id', 'external'] as const;
+export type IdentifierFamily = (typeof IDENTIFIER_FAMILIES)[number];
+const family = z.enum(IDENTIFIER_FAMILIES);
 
 export const identitySettingsSchema = z.object({
   email: z
@@ -96,26 +99,4 @@ function compiledBlocklist(settings: IdentitySettings) {
     blocklistCache.set(settings, compiled);
   }
   return compiled;
-}
-
-export function limitFor(settings: IdentitySettings, type: IdentifierType): number {
-  return settings.limits[identifierFamily(type)];
-}
-
-const priorityCache = new WeakMap<IdentitySettings, Map<string, number>>();
-
-/** Rank of an identifier type in `priority` (lower first); memoized per settings object and type. */
-export function priorityOf(settings: IdentitySettings, type: IdentifierType): number {
-  let ranks = priorityCache.get(settings);
-  if (!ranks) {
-    ranks = new Map();
-    priorityCache.set(settings, ranks);
-  }
-  let rank = ranks.get(type);
-  if (rank === undefined) {
-    const index = settings.priority.indexOf(identifierFamily(type));
-    rank = index === -1 ? settings.priority.length : index;
-    ranks.set(type, rank);
-  }
-  return rank;
 }

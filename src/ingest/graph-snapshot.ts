@@ -5,12 +5,13 @@ import { type GraphSnapshot, pairKey } from '../identity/deterministic/types.js'
 import { type IdentifierType, identifierFamily } from '../identity/settings.js';
 
 /**
- * The part of the stored identity graph a batch touches: owners of its keys, their counts, blocks.
+ * The part of the stored identity graph a batch touches: owners of its keys (distinct, as
+ * prepareBatch lists them), their counts, blocks.
  * The two big IN-list queries bypass drizzle's builder (see raw-select.ts).
  */
-export async function loadGraphSnapshot(deps: AppDeps, keys: string[]): Promise<GraphSnapshot> {
+export async function loadGraphSnapshot(deps: AppDeps, distinctKeys: string[]): Promise<GraphSnapshot> {
   const { db, sqlParamLimit } = deps;
-  const owned = await selectInChunks([...new Set(keys)], sqlParamLimit, (chunk) =>
+  const owned = await selectInChunks(distinctKeys, sqlParamLimit, (chunk) =>
     rawSelect<{ key: string; profileId: string }>(
       db,
       `select key, profile_id as profileId from identities where key in (${placeholders(chunk.length)})`,

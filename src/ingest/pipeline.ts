@@ -3,8 +3,9 @@ import type { AppDeps } from '../app-deps.js';
 import { atomic, type Statement } from '../db/atomic.js';
 import { bulkInsert } from '../db/bulk.js';
 import { consent, eventNames, events, orderLines, orders, profileTraits } from '../db/schema/index.js';
+import { prepareBatch } from '../identity/deterministic/prepare.js';
 import { planResolution } from '../identity/deterministic/resolver.js';
-import { identityKey, type ResolutionInput } from '../identity/deterministic/types.js';
+import type { ResolutionInput } from '../identity/deterministic/types.js';
 import { identifierText, type NormalizedIdentifier, normalizeIdentifiers } from '../identity/normalize.js';
 import { isBlockedValue } from '../identity/settings.js';
 import { newId } from '../lib/ids.js';
@@ -15,11 +16,13 @@ import { type AllSettings, loadSettings } from '../services/settings.js';
 import { type CommerceEffect, commerceEffects } from './commerce-effects.js';
 import { duplicateEventIndexes, storedOrders } from './dedupe.js';
 import { loadGraphSnapshot } from './graph-snapshot.js';
-import { applyEvent, emptyMetrics, type MetricEvent } from './metrics.js';
+import { applyEvent, emptyMetrics, type MetricEvent, type MetricsState } from './metrics.js';
+import { hasNul } from './nul-text.js';
 import {
   loadMetrics,
   loadTraitStates,
   metricsWrites,
+  type ProfileTraitsState,
   recomputeProfiles,
   traitWrites,
 } from './profile-state.js';
@@ -81,12 +84,17 @@ async function ingestNow(
   const results: IngestResult[] = new Array(records.length);
 
   // SQLite drivers cut text at U+0000 (libSQL does on read), which would break dedupe and joins.
-  const withNul = new Set(records.flatMap((record, index) => (hasNul(record) ? [index] : [])));
-  for (const index of withNul)
+  const withNul = new Set<number>();
+  records.forEach((record, index) => {
+    if (!hasNul(record)) return;
+    withNul.add(index);
     results[index] = { status: 'unresolved', reason: 'a message id or identifier contains U+0000' };
+  });
   const duplicates = await duplicateEventIndexes(
     deps,
-    records.map((record, index) => (withNul.has(index) ? { ...record, event: undefined } : record)),
+    withNul.size === 0
+      ? records
+      : records.map((record, index) => (withNul.has(index) ? { ...record, event: undefined } : record)),
   );
   const accepted: number[] = [];
   const inputs: ResolutionInput[] = [];
@@ -114,13 +122,9 @@ async function ingestNow(
   });
   if (accepted.length === 0) return results;
 
-  const snapshot = await loadGraphSnapshot(
-    deps,
-    inputs.flatMap((input) =>
-      input.identifiers.map((identifier) => identityKey(identifier.type, identifier.value)),
-    ),
-  );
-  const plan = planResolution(inputs, snapshot, settings.identity, () => newId('prof'));
+  const batch = prepareBatch(inputs, settings.identity);
+  const snapshot = await loadGraphSnapshot(deps, batch.keys);
+  const plan = planResolution(batch, snapshot, settings.identity, () => newId('prof'));
   const created = new Set(plan.newProfiles.map((profile) => profile.id));
   // Survivors of merges are rebuilt from their rows after the write; incremental updates skip them.
   const rebuild = new Set(plan.merges.map((merge) => merge.survivorId));
@@ -144,10 +148,23 @@ async function ingestNow(
   const storedProfileIds = profileIds.filter((id) => !created.has(id));
   const traitStates = await loadTraitStates(deps, storedProfileIds);
   const metricStates = await loadMetrics(deps, storedProfileIds);
-  for (const id of profileIds) {
-    if (!traitStates.has(id)) traitStates.set(id, { traits: {}, traitSources: {} });
-    if (!metricStates.has(id)) metricStates.set(id, emptyMetrics());
-  }
+  // Made on first use: most profiles of a bulk import have traits and no events.
+  const traitStateOf = (id: string) => {
+    let state = traitStates.get(id);
+    if (!state) {
+      state = { traits: {}, traitSources: {} };
+      traitStates.set(id, state);
+    }
+    return state;
+  };
+  const metricStateOf = (id: string) => {
+    let state = metricStates.get(id);
+    if (!state) {
+      state = emptyMetrics();
+      metricStates.set(id, state);
+    }
+    return state;
+  };
 
   // Statements that depend on the resolution plan only; the plan's own writes go first below.
   const writes: Statement[] = [];
@@ -167,7 +184,9 @@ async function ingestNow(
     const profileId = plan.profileIds[j]!;
     const at = record.observedAt.getTime();
 
-    for (const [key, value] of Object.entries(record.traits ?? {})) {
+    const traits = record.traits ?? {};
+    for (const key of Object.keys(traits)) {
+      const value = traits[key];
       if (value === undefined) continue;
       const rowKey = `${profileId}\u0000${key}\u0000${record.source}`;
       const previous = traitRows.get(rowKey);
@@ -181,7 +200,7 @@ async function ingestNow(
           updatedAt: record.observedAt,
         });
       }
-      const state = traitStates.get(profileId)!;
+      const state = traitStateOf(profileId);
       const current = state.traitSources[key];
       if (value === null) {
         // Clearing the winning source's value needs the other sources' values: rebuild.
@@ -266,7 +285,7 @@ async function ingestNow(
 
   metricEvents.sort((a, b) => a.event.occurredAt - b.event.occurredAt);
   for (const { profileId, event } of metricEvents)
-    applyEvent(metricStates.get(profileId)!, event, settings.engagement);
+    applyEvent(metricStateOf(profileId), event, settings.engagement);
 
   const { db, sqlParamLimit } = deps;
   const names = [...new Set(eventRows.flatMap((row) => (row.name ? [row.name] : [])))];
@@ -298,13 +317,13 @@ async function ingestNow(
     ),
   );
   // New profiles are inserted with their traits; only stored ones need an update.
-  const traitUpdates = new Map(
-    [...traitStates].filter(([id]) => touchedTraits.has(id) && !created.has(id) && !rebuild.has(id)),
-  );
-  const metricUpdates = new Map(
-    // A profile with no event yet has no metrics row: readers treat a missing row as empty.
-    [...metricStates].filter(([id]) => touchedMetrics.has(id) && !rebuild.has(id)),
-  );
+  const traitUpdates = new Map<string, ProfileTraitsState>();
+  for (const id of touchedTraits) {
+    if (!created.has(id) && !rebuild.has(id)) traitUpdates.set(id, traitStateOf(id));
+  }
+  // A profile with no event yet has no metrics row: readers treat a missing row as empty.
+  const metricUpdates = new Map<string, MetricsState>();
+  for (const id of touchedMetrics) if (!rebuild.has(id)) metricUpdates.set(id, metricStateOf(id));
   writes.push(...traitWrites(traitUpdates, now), ...metricsWrites(deps, metricUpdates, now));
 
   await atomic(db, [...resolutionWrites(deps, plan, now, 'resolver', traitStates), ...writes]);
@@ -317,12 +336,6 @@ async function ingestNow(
   // Personal recommendations follow product views, cart adds and orders (never fails the batch).
   await refreshRecommendations(deps, profilesWithProductEvents(eventRows));
   return results;
-}
-
-function hasNul(record: IngestRecord): boolean {
-  const { externalIds, ...ids } = record.identifiers;
-  const values = [record.event?.messageId, ...Object.values(ids), ...Object.values(externalIds ?? {})];
-  return values.some((value) => typeof value === 'string' && value.includes('\u0000'));
 }
 
 function sqlOrderStatus(

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { planResolution } from '../../../src/identity/deterministic/resolver.js';
+import { prepareBatch } from '../../../src/identity/deterministic/prepare.js';
+import { planResolution as planPrepared } from '../../../src/identity/deterministic/resolver.js';
 import { type GraphSnapshot, identityKey } from '../../../src/identity/deterministic/types.js';
 import { type IdentifierInput, normalizeIdentifiers } from '../../../src/identity/normalize.js';
-import { DEFAULT_IDENTITY_SETTINGS, identitySettingsSchema } from '../../../src/identity/settings.js';
+import {
+  DEFAULT_IDENTITY_SETTINGS,
+  type IdentitySettings,
+  identitySettingsSchema,
+} from '../../../src/identity/settings.js';
 
 const at = new Date('2026-01-01T00:00:00Z');
 const input = (ids: IdentifierInput, settings = DEFAULT_IDENTITY_SETTINGS) => ({
@@ -10,6 +15,12 @@ const input = (ids: IdentifierInput, settings = DEFAULT_IDENTITY_SETTINGS) => ({
   source: 'test',
   seenAt: at,
 });
+const planResolution = (
+  inputs: ReturnType<typeof input>[],
+  snapshot: GraphSnapshot,
+  settings: IdentitySettings,
+  newProfileId: () => string,
+) => planPrepared(prepareBatch(inputs, settings), snapshot, settings, newProfileId);
 const empty = (): GraphSnapshot => ({ owners: new Map(), familyCounts: new Map(), blockedPairs: new Set() });
 const counter = () => {
   let n = 0;
