@@ -62,7 +62,9 @@ export async function createNodeRuntime(
   const files = createNodeFileStore(join(env.ESP_HUB_DATA_DIR, 'files'));
   const phoneOffload = createPhoneOffload();
   // Only the embedded file has a second connection to give; libSQL servers are read inline.
-  const profileReader = url.startsWith('file:') ? createProfileReader(url.slice('file:'.length)) : undefined;
+  const profileReader = url.startsWith('file:')
+    ? createProfileReader(url.slice('file:'.length), logger)
+    : undefined;
   const deps: AppDeps = {
     runtime: 'node',
     db: database.db,

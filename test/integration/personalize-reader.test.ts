@@ -99,9 +99,10 @@ describe('profile reader thread', () => {
   });
 
   it('leaves sends to the inline read while it cannot start, and after a failed read', async () => {
-    const unopenable = createProfileReader(join(t.dataDir, 'missing.db'));
+    const unopenable = createProfileReader(join(t.dataDir, 'missing.db'), t.deps.logger);
     await expect(unopenable.read({ byId: false, key: emailKey('shoes3@example.com') })).rejects.toThrow();
     expect(unopenable.available()).toBe(false);
+    expect(t.logLines.some((line) => line.includes('profile reader thread failed'))).toBe(true);
     t.deps.profileReader = unopenable;
     const inlineAnswer = await answer('/v1/personalize?email=shoes3@example.com&slots=recs&send_id=s1');
     expect(JSON.parse(inlineAnswer.text)).toMatchObject({

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { errorFields, type Logger } from '../../lib/logger.js';
 import type { ProfileLookup, ProfileRow } from './profile-query.js';
 
 /**
@@ -33,11 +34,16 @@ interface Waiter {
 const TSX_API = import.meta.resolve('tsx/esm/api');
 const WORKER_URL = new URL('./profile-reader-worker.ts', import.meta.url).href;
 const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL)}); })`;
-/** After a failure, how long until the next start: a file that cannot be opened is not retried hot. */
-const RESTART_DELAY_MS = 5_000;
+/**
+ * After a failure, how long until the next start: 5 s, doubling while it keeps failing (a file that
+ * cannot be opened is not retried hot), back to 5 s once a thread comes up.
+ */
+const FIRST_RESTART_DELAY_MS = 5_000;
+const MAX_RESTART_DELAY_MS = 300_000;
 
 /** Starts the reader thread now, so it is warm before the first send. */
-export function createProfileReader(path: string): ProfileReader {
+export function createProfileReader(path: string, logger?: Logger): ProfileReader {
+  let restartDelayMs = FIRST_RESTART_DELAY_MS;
   let worker: Worker | undefined;
   let ready = false;
   let closed = false;
@@ -74,11 +80,18 @@ export function createProfileReader(path: string): ProfileReader {
       for (const waiter of queued?.waiters ?? []) waiter.reject(error);
       queued = undefined;
       void thread.terminate();
-      if (!closed) setTimeout(() => closed || worker || start(), RESTART_DELAY_MS).unref();
+      if (closed) return;
+      logger?.warn('profile reader thread failed; sends are read inline until it restarts', {
+        restartInMs: restartDelayMs,
+        ...errorFields(error),
+      });
+      setTimeout(() => closed || worker || start(), restartDelayMs).unref();
+      restartDelayMs = Math.min(restartDelayMs * 2, MAX_RESTART_DELAY_MS);
     };
     thread.on('message', (message: ReaderMessage) => {
       if ('ready' in message) {
         ready = true;
+        restartDelayMs = FIRST_RESTART_DELAY_MS;
         flush();
         return;
       }
