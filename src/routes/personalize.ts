@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { AppDeps } from '../app-deps.js';
 import { AppError, errorEnvelope } from '../http/errors.js';
+import { requestHeaders } from '../http/request-headers.js';
 import { createRouter, errorResponses } from '../http/router.js';
 import { instrumentsFor } from '../services/personalize/instruments.js';
 import { authenticatePersonalizeKey, presentedKey } from '../services/personalize/key-auth.js';
@@ -21,21 +22,19 @@ export function personalizeRoutes(deps: AppDeps) {
 
   router.get('/v1/personalize', async (c) => {
     const started = performance.now();
-    const callerId = c.req.header('x-request-id');
+    const header = requestHeaders(c);
+    const callerId = header('x-request-id');
     const requestId = callerId && REQUEST_ID.test(callerId) ? callerId : crypto.randomUUID();
     c.set('deps', deps);
     c.set('requestId', requestId);
-    c.header('X-Request-Id', requestId);
     const query = c.req.query();
     try {
-      const principal = await authenticatePersonalizeKey(
-        deps,
-        presentedKey((name) => c.req.header(name), query.key),
-      );
+      const principal = await authenticatePersonalizeKey(deps, presentedKey(header, query.key));
       const { rateLimit } = (await settingsFor(deps)).settings.recommendations.webhook;
       const allowed = buckets.take(principal.keyId, rateLimit, Date.now());
       if (!allowed.ok) {
         metrics.refusedWith('rate_limited');
+        c.header('X-Request-Id', requestId);
         return c.json(
           errorEnvelope(
             'rate_limited',
@@ -48,17 +47,24 @@ export function personalizeRoutes(deps: AppDeps) {
       }
       const answer = await personalize(deps, query, {
         requestId,
-        ifNoneMatch: c.req.header('if-none-match'),
+        ifNoneMatch: header('if-none-match'),
       });
       metrics.answered(answer.outcome, performance.now() - started, answer.slotFallback);
-      const headers = {
-        'Content-Type': answer.contentType,
-        ETag: answer.etag,
-        'Cache-Control': answer.cacheControl,
-        'X-Content-Type-Options': 'nosniff',
-      };
-      return answer.status === 304 ? c.body(null, 304, headers) : c.body(answer.body, 200, headers);
+      // A Response with a plain header object: Hono's c.body() builds a Headers object for more
+      // than one header, and the Node adapter then converts it back; this goes out as it is.
+      return new Response(answer.status === 304 ? null : answer.body, {
+        status: answer.status,
+        headers: {
+          'Content-Type': answer.contentType,
+          ETag: answer.etag,
+          'Cache-Control': answer.cacheControl,
+          'X-Content-Type-Options': 'nosniff',
+          'X-Request-Id': requestId,
+        },
+      });
     } catch (error) {
+      // The error handler answers through the context: it carries the request id from here.
+      c.header('X-Request-Id', requestId);
       if (error instanceof AppError) {
         metrics.refusedWith(error.status === 401 || error.status === 403 ? 'unauthorized' : 'bad_request');
       }

@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
 import { Analytics } from '@segment/analytics-node';
 import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { events, identities, orderLines, orders, profiles } from '../../src/db/schema/index.js';
+import { serveOnLoopback } from '../helpers/loopback-server.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -11,19 +10,17 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
  * default path (`/v1/batch`) with the write key as HTTP Basic, over a real socket.
  */
 let t: TestApp;
-let server: ServerType;
+let server: { host: string; close(): Promise<void> };
 let host: string;
 let key: string;
 beforeEach(async () => {
   t = await createTestApp();
   key = await t.keyFor('ingest');
-  await new Promise<void>((resolve) => {
-    server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve());
-  });
-  host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveOnLoopback(t.app.fetch);
+  host = server.host;
 });
 afterEach(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
   await t.close();
 });
 
