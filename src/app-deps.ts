@@ -31,6 +31,11 @@ export interface AppDeps {
      * at a page boundary for the next cron tick. Unset: runs go on to the end (Node).
      */
     syncTimeBudgetMs?: number;
+    /**
+     * ESP_HUB_RECS_REFRESH_DELAY_MS (Node): how long after ingest queued product activity the
+     * personal lists are rescored in the background. Unset: only the minute job drains the queue.
+     */
+    recommendationRefreshDelayMs?: number;
   };
   /** Node: parses the phones of large ingest batches on another thread (see phone-offload.ts). */
   phoneOffload?: PhoneOffload;

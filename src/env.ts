@@ -61,6 +61,11 @@ export const nodeEnvSchema = z.object({
     .optional(),
   ESP_HUB_DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
   ESP_HUB_SCHEDULER: z.enum(['on', 'off']).default('on'),
+  /**
+   * How long after ingest queued product activity (views, cart adds, orders) the personal lists are
+   * rescored in the background: the activity of that interval shares one rescore per profile.
+   */
+  ESP_HUB_RECS_REFRESH_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
 });
 export type NodeEnv = z.infer<typeof nodeEnvSchema>;
 

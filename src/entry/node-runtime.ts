@@ -81,6 +81,7 @@ export async function createNodeRuntime(
       corsOrigins: env.ESP_HUB_CORS_ORIGINS,
       staleRunMs: env.ESP_HUB_STALE_RUN_MS,
       webhookRetentionDays: env.ESP_HUB_WEBHOOK_RETENTION_DAYS,
+      recommendationRefreshDelayMs: env.ESP_HUB_RECS_REFRESH_DELAY_MS,
       ...(env.ESP_HUB_PUBLIC_URL ? { publicUrl: env.ESP_HUB_PUBLIC_URL } : {}),
     },
   };

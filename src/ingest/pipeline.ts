@@ -9,7 +9,8 @@ import type { ResolutionInput } from '../identity/deterministic/types.js';
 import { identifierText, type NormalizedIdentifier, normalizeIdentifiers } from '../identity/normalize.js';
 import { isBlockedValue } from '../identity/settings.js';
 import { newId } from '../lib/ids.js';
-import { profilesWithProductEvents, refreshRecommendations } from '../recommend/serving/refresh.js';
+import { profilesWithProductEvents } from '../recommend/serving/refresh.js';
+import { queueRefreshWrites, scheduleRefreshDrain } from '../recommend/serving/refresh-queue.js';
 import { refreshSegments } from '../segments/engine/refresh.js';
 import { matchProfiles } from '../services/identity/probabilistic.js';
 import { type AllSettings, loadSettings } from '../services/settings.js';
@@ -326,6 +327,9 @@ async function ingestNow(
   for (const id of touchedMetrics) if (!rebuild.has(id)) metricUpdates.set(id, metricStateOf(id));
   writes.push(...traitWrites(traitUpdates, now), ...metricsWrites(deps, metricUpdates, now));
 
+  // Personal recommendations follow product views, cart adds and orders, rescored off this path.
+  const rescore = profilesWithProductEvents(eventRows);
+  writes.push(...queueRefreshWrites(deps, rescore));
   await atomic(db, [...resolutionWrites(deps, plan, now, 'resolver', traitStates), ...writes]);
   if (rebuild.size > 0) await recomputeProfiles(deps, [...rebuild], settings);
   // Records that shared no identifier may still be a known person: match new and changed profiles.
@@ -333,8 +337,7 @@ async function ingestNow(
   if (changed.length > 0 && settings.identity.probabilistic.enabled) await matchProfiles(deps, changed);
   // Segment memberships follow at once: the profiles this batch touched, and the ones merged away.
   await refreshSegments(deps, [...profileIds, ...plan.merges.map((merge) => merge.mergedId)]);
-  // Personal recommendations follow product views, cart adds and orders (never fails the batch).
-  await refreshRecommendations(deps, profilesWithProductEvents(eventRows));
+  if (rescore.length > 0) scheduleRefreshDrain(deps);
   return results;
 }
 

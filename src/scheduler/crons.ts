@@ -28,6 +28,8 @@ export const CRON_SCHEDULES = {
   recommendationsNightly: '40 3 * * *',
   /** Carry on with an unfinished recommendations precompute (Workers runs it tick by tick). */
   recommendationsContinue: '* * * * *',
+  /** Rescore the personal lists of profiles with new product activity (queued by ingest). */
+  recommendationsRefresh: '* * * * *',
 } as const;
 
 export type JobName = keyof typeof CRON_SCHEDULES;

@@ -1,6 +1,10 @@
 import type { AppDeps } from '../app-deps.js';
 import { errorFields } from '../lib/logger.js';
-import { continueRecommendationRun, startRecommendationRun } from '../recommend/serving/index.js';
+import {
+  continueRecommendationRun,
+  drainRefreshQueue,
+  startRecommendationRun,
+} from '../recommend/serving/index.js';
 import { refreshDueSegments } from '../segments/engine/due-checks.js';
 import { continueSegmentRecompute, startSegmentRecompute } from '../segments/engine/recompute.js';
 import { allConnectionIds, checkConnection } from '../services/connections.js';
@@ -69,6 +73,13 @@ const JOBS = {
   async recommendationsContinue(deps) {
     const progress = await continueRecommendationRun(deps, { deadline: invocationDeadline(deps) });
     return progress ? { ...progress.counts, done: progress.done } : { idle: true };
+  },
+  async recommendationsRefresh(deps) {
+    const { profiles, remaining, failed } = await drainRefreshQueue(deps, {
+      deadline: invocationDeadline(deps),
+    });
+    if (failed) throw new Error('recommendation refresh failed; the profiles stay queued (see the log)');
+    return { profiles, remaining };
   },
   async identityRetrain(deps) {
     const settings = await loadSettings(deps);

@@ -48,6 +48,7 @@ const EXPORT_SECTION_OF_TABLE: Record<string, string> = {
   segment_membership_history: 'segmentHistory',
   segment_checks: 'segmentChecks',
   profile_recommendations: 'recommendations',
+  recommendation_refresh_queue: 'recommendationRefresh',
   sync_list_members: 'syncLists',
 };
 const PERSON_COLUMNS =
@@ -145,6 +146,11 @@ describe('GET /v1/profiles/{id}/export', () => {
       confidence: 0.9,
       computedAt: now,
     });
+
+    await t.deps.db
+      .insert(schema.recommendationRefreshQueue)
+      .values({ profileId: survivorId, queuedAt: now.getTime() })
+      .onConflictDoNothing();
 
     await t.deps.db.insert(schema.syncListMembers).values({
       syncId: 'sync_x',

@@ -48,6 +48,17 @@ export const recommendationRuns = sqliteTable('recommendation_runs', {
   finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
 });
 
+/**
+ * Profiles whose personal list is due a rescore after a product view, cart add or order. Ingest
+ * adds them in its own transaction (one row per profile, however many events); a drain rescores
+ * them shortly after, off the ingest path (src/recommend/serving/refresh-queue.ts). `queuedAt` is
+ * the latest event's: a row re-queued while a drain works on it is not taken off the queue.
+ */
+export const recommendationRefreshQueue = sqliteTable('recommendation_refresh_queue', {
+  profileId: text('profile_id').primaryKey(),
+  queuedAt: integer('queued_at').notNull(),
+});
+
 /** A slot's LiquidJS template per output format, editable through the admin API. */
 export const slotTemplates = sqliteTable(
   'slot_templates',

@@ -5,5 +5,6 @@ export {
   recomputeRecommendations,
   startRecommendationRun,
 } from './recompute.js';
-export { profilesWithProductEvents, refreshRecommendations } from './refresh.js';
+export { profilesWithProductEvents, rescoreProfiles } from './refresh.js';
+export { type DrainResult, drainRefreshQueue, queueRefreshWrites } from './refresh-queue.js';
 export { type ServingSettings, servingSettingsSchema } from './settings.js';

@@ -2,7 +2,6 @@ import type { AppDeps } from '../../app-deps.js';
 import { atomic } from '../../db/atomic.js';
 import type { Db } from '../../db/client.js';
 import { rawSelect as queryRows } from '../../db/raw-select.js';
-import { errorFields } from '../../lib/logger.js';
 import { loadSettings } from '../../services/settings.js';
 import { RECOMMENDATION_EVENT_NAMES } from './interactions.js';
 import { liveProfiles, RECOMMENDATION_PAGE_SIZE } from './profile-context.js';
@@ -35,48 +34,39 @@ export function profilesWithProductEvents(
 }
 
 /**
- * Rescores these profiles' personal lists now, from the stored shared lists (no refit): called
- * after ingest for the profiles whose batch had a product view, cart add or order. Before the
- * first full run there is nothing to score against and it does nothing. It never throws: it runs
- * after the data it reads is stored, and the next full run repairs whatever it missed.
+ * Rescores these profiles' personal lists from the stored shared lists (no refit). Before the first
+ * full run there is nothing to score against and it does nothing. Throws when it cannot: the
+ * refresh queue (refresh-queue.ts) keeps the profiles for its next drain.
  */
-export async function refreshRecommendations(
+export async function rescoreProfiles(
   deps: AppDeps,
   profileIds: readonly string[],
 ): Promise<{ profiles: number }> {
   if (profileIds.length === 0) return { profiles: 0 };
-  try {
-    const [fitted] = await queryRows<{ at: number }>(
-      deps.db,
-      `select computed_at as at from recommendation_lists where key = 'global'`,
-      [],
+  const [fitted] = await queryRows<{ at: number }>(
+    deps.db,
+    `select computed_at as at from recommendation_lists where key = 'global'`,
+    [],
+  );
+  if (!fitted) return { profiles: 0 };
+  const settings = (await loadSettings(deps)).recommendations;
+  const model = storedModel(deps, fitted.at);
+  const catalog = recentCatalog(deps);
+  const ids = await liveProfiles(deps, profileIds);
+  let profiles = 0;
+  for (let i = 0; i < ids.length; i += RECOMMENDATION_PAGE_SIZE) {
+    const page = ids.slice(i, i + RECOMMENDATION_PAGE_SIZE);
+    const { rows } = await scoreProfiles(
+      deps,
+      page,
+      { ids: page },
+      model,
+      catalog,
+      settings,
+      deps.now().getTime(),
     );
-    if (!fitted) return { profiles: 0 };
-    const settings = (await loadSettings(deps)).recommendations;
-    const model = storedModel(deps, fitted.at);
-    const catalog = recentCatalog(deps);
-    const ids = await liveProfiles(deps, profileIds);
-    let profiles = 0;
-    for (let i = 0; i < ids.length; i += RECOMMENDATION_PAGE_SIZE) {
-      const page = ids.slice(i, i + RECOMMENDATION_PAGE_SIZE);
-      const { rows } = await scoreProfiles(
-        deps,
-        page,
-        { ids: page },
-        model,
-        catalog,
-        settings,
-        deps.now().getTime(),
-      );
-      await atomic(deps.db, profileRowWrites(deps, rows));
-      profiles += rows.length;
-    }
-    return { profiles };
-  } catch (error) {
-    deps.logger.error('recommendation refresh failed; the next full run catches up', {
-      profiles: profileIds.length,
-      ...errorFields(error),
-    });
-    return { profiles: 0 };
+    await atomic(deps.db, profileRowWrites(deps, rows));
+    profiles += rows.length;
   }
+  return { profiles };
 }

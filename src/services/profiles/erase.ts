@@ -21,6 +21,7 @@ import {
   profileScores,
   profiles,
   profileTraits,
+  recommendationRefreshQueue,
   segmentChecks,
   segmentMembershipHistory,
   segmentMemberships,
@@ -109,6 +110,9 @@ async function eraseNow(deps: AppDeps, actor: AuditActor, id: string) {
   each(0, (chunk) => db.delete(segmentChecks).where(inArray(segmentChecks.profileId, chunk)));
   each(0, (chunk) =>
     db.delete(profileRecommendations).where(inArray(profileRecommendations.profileId, chunk)),
+  );
+  each(0, (chunk) =>
+    db.delete(recommendationRefreshQueue).where(inArray(recommendationRefreshQueue.profileId, chunk)),
   );
   // The contact is deleted at every destination, lists included.
   each(0, (chunk) => db.delete(syncListMembers).where(inArray(syncListMembers.profileId, chunk)));

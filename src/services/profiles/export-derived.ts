@@ -4,6 +4,7 @@ import { selectInChunks } from '../../db/chunk.js';
 import {
   profileRecommendations,
   profileScores,
+  recommendationRefreshQueue,
   segmentChecks,
   segmentMembershipHistory,
   segmentMemberships,
@@ -12,14 +13,14 @@ import {
 
 /**
  * What ESP Hub derived about the person: model scores, segment memberships with their history
- * and next scheduled check, the precomputed recommendations, and the destination lists syncs put
- * the person in.
+ * and next scheduled check, the precomputed recommendations (and a rescore still pending after
+ * recent activity), and the destination lists syncs put the person in.
  */
 export async function derivedSections(deps: AppDeps, owners: string[]) {
   const { db, sqlParamLimit } = deps;
   const byOwner = <R>(query: (chunk: string[]) => Promise<R[]>) =>
     selectInChunks(owners, sqlParamLimit, query);
-  const [scores, memberships, history, checks, recommendations, lists] = await Promise.all([
+  const [scores, memberships, history, checks, recommendations, pending, lists] = await Promise.all([
     byOwner((chunk) => db.select().from(profileScores).where(inArray(profileScores.profileId, chunk))),
     byOwner((chunk) =>
       db.select().from(segmentMemberships).where(inArray(segmentMemberships.profileId, chunk)),
@@ -31,6 +32,12 @@ export async function derivedSections(deps: AppDeps, owners: string[]) {
     byOwner((chunk) =>
       db.select().from(profileRecommendations).where(inArray(profileRecommendations.profileId, chunk)),
     ),
+    byOwner((chunk) =>
+      db
+        .select()
+        .from(recommendationRefreshQueue)
+        .where(inArray(recommendationRefreshQueue.profileId, chunk)),
+    ),
     byOwner((chunk) => db.select().from(syncListMembers).where(inArray(syncListMembers.profileId, chunk))),
   ]);
   return {
@@ -39,6 +46,10 @@ export async function derivedSections(deps: AppDeps, owners: string[]) {
     segmentHistory: history.sort((a, b) => a.at.getTime() - b.at.getTime()),
     segmentChecks: checks,
     recommendations,
+    recommendationRefresh: pending.map((row) => ({
+      profileId: row.profileId,
+      queuedAt: new Date(row.queuedAt),
+    })),
     // Which destination lists syncs put the person in, with the email they were added under.
     syncLists: lists,
   };

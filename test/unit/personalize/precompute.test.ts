@@ -5,14 +5,15 @@ import {
   identities,
   profileRecommendations,
   recommendationLists,
+  recommendationRefreshQueue,
   segmentMemberships,
   segments,
 } from '../../../src/db/schema/index.js';
 import { ingest } from '../../../src/ingest/pipeline.js';
 import {
   continueRecommendationRun,
+  drainRefreshQueue,
   recomputeRecommendations,
-  refreshRecommendations,
   startRecommendationRun,
 } from '../../../src/recommend/serving/index.js';
 import type { TestApp } from '../../helpers/test-app.js';
@@ -141,10 +142,21 @@ describe('the precompute', () => {
     expect(await continueRecommendationRun(t.deps)).toBeNull();
   });
 
-  it('refreshes nothing before the first full run, and never fails the caller', async () => {
+  it('queues profiles with product activity, and a drain before the first full run scores nothing', async () => {
     // The fixture's product events were ingested with no fit to score against.
     expect(await t.deps.db.select().from(profileRecommendations)).toEqual([]);
+    const queued = await t.deps.db.select().from(recommendationRefreshQueue);
+    // 60 shoppers and the one-view visitor; not the CRM-only profile.
+    expect(queued).toHaveLength(61);
+    expect(await drainRefreshQueue(t.deps)).toEqual({ profiles: 0, remaining: false, failed: false });
+    expect(await t.deps.db.select().from(recommendationRefreshQueue)).toEqual([]);
+    expect(await t.deps.db.select().from(profileRecommendations)).toEqual([]);
+  });
+
+  it('keeps the profiles queued when a drain fails, and logs why', async () => {
     await recomputeRecommendations(t.deps);
+    await drainRefreshQueue(t.deps);
+    await ingest(t.deps, [view('quiet@example.com', 'books-0', NOW, 'fail-1')]);
     const broken = {
       ...t.deps,
       db: new Proxy(t.deps.db, {
@@ -159,27 +171,32 @@ describe('the precompute', () => {
             : Reflect.get(target, name),
       }),
     };
-    expect(await refreshRecommendations(broken, [await profileOf(t.deps, 'shoes1@example.com')])).toEqual({
-      profiles: 0,
-    });
+    expect(await drainRefreshQueue(broken)).toMatchObject({ remaining: true, failed: true });
     expect(
       t.logLines.some(
         (line) => line.includes('recommendation refresh failed') && line.includes('SQLITE_CORRUPT'),
       ),
     ).toBe(true);
+    expect(await t.deps.db.select().from(recommendationRefreshQueue)).toHaveLength(1);
+    expect(await drainRefreshQueue(t.deps)).toMatchObject({ profiles: 1, remaining: false });
   });
 
-  it('refreshes a profile after a product event, before ingest returns', async () => {
+  it('rescores a profile after product events: queued by ingest, one rescore for many events', async () => {
     await recomputeRecommendations(t.deps);
+    await drainRefreshQueue(t.deps);
     const before = await recommendationsOf(t.deps, 'quiet@example.com');
     expect(before?.level).toBe('global');
     const at = new Date(NOW.getTime() - 3_600_000);
+    await ingest(t.deps, [view('quiet@example.com', 'books-0', at, 'q1')]);
     await ingest(t.deps, [
-      view('quiet@example.com', 'books-0', at, 'q1'),
       view('quiet@example.com', 'books-1', at, 'q2'),
       view('quiet@example.com', 'books-2', at, 'q3'),
       order('quiet@example.com', ['books-3'], at, 'q4'),
     ]);
+    // Off the ingest path: nothing changed yet, and the profile is queued once.
+    expect((await recommendationsOf(t.deps, 'quiet@example.com'))?.level).toBe('global');
+    expect(await t.deps.db.select().from(recommendationRefreshQueue)).toHaveLength(1);
+    expect(await drainRefreshQueue(t.deps)).toEqual({ profiles: 1, remaining: false, failed: false });
     const after = await recommendationsOf(t.deps, 'quiet@example.com');
     expect(after?.level).toBe('personal');
     expect(after!.computedAt.getTime()).toBe(NOW.getTime());
@@ -187,5 +204,50 @@ describe('the precompute', () => {
     // What it just looked at and bought is not offered back; other books are, first.
     for (const seen of ['books-0', 'books-1', 'books-2', 'books-3']) expect(ids).not.toContain(seen);
     expect(ids[0]).toMatch(/^books-/);
+  });
+});
+
+describe('the background drain (Node, ESP_HUB_RECS_REFRESH_DELAY_MS)', () => {
+  it('rescores shortly after ingest without being asked', async () => {
+    await recomputeRecommendations(t.deps);
+    await drainRefreshQueue(t.deps);
+    t.deps.settings.recommendationRefreshDelayMs = 10;
+    const at = new Date(NOW.getTime() - 3_600_000);
+    await ingest(t.deps, [
+      view('quiet@example.com', 'hats-1', at, 'bg-1'),
+      view('quiet@example.com', 'hats-2', at, 'bg-2'),
+      order('quiet@example.com', ['hats-3'], at, 'bg-3'),
+    ]);
+    for (let waited = 0; waited < 5_000; waited += 20) {
+      if ((await t.deps.db.select().from(recommendationRefreshQueue)).length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await t.deps.db.select().from(recommendationRefreshQueue)).toEqual([]);
+    expect((await recommendationsOf(t.deps, 'quiet@example.com'))?.level).toBe('personal');
+  });
+
+  it('does not take a profile off the queue that was queued again while the drain scored it', async () => {
+    await recomputeRecommendations(t.deps);
+    await drainRefreshQueue(t.deps);
+    await ingest(t.deps, [view('quiet@example.com', 'hats-1', NOW, 'again-1')]);
+    // Queue the profile again between the drain's read and its delete, as a concurrent ingest would
+    // (the rescore asks for the time once it has read the page).
+    const client = (t.deps.db as unknown as { $client: { prepare(sql: string): { run(): unknown } } })
+      .$client;
+    let requeued = false;
+    const interleaved = {
+      ...t.deps,
+      now: () => {
+        if (!requeued)
+          client.prepare('update recommendation_refresh_queue set queued_at = queued_at + 1000').run();
+        requeued = true;
+        return NOW;
+      },
+    };
+    // The first pass left the re-queued row, so the drain's next page scored the profile again (a
+    // delete by profile alone would have dropped that second rescore) and then took it off.
+    expect(await drainRefreshQueue(interleaved)).toEqual({ profiles: 2, remaining: false, failed: false });
+    expect(requeued).toBe(true);
+    expect(await t.deps.db.select().from(recommendationRefreshQueue)).toEqual([]);
   });
 });
