@@ -6,19 +6,19 @@ import { consent, eventNames, events, orderLines, orders, profileTraits } from '
 import { prepareBatch } from '../identity/deterministic/prepare.js';
 import { planResolution } from '../identity/deterministic/resolver.js';
 import type { ResolutionInput } from '../identity/deterministic/types.js';
-import { identifierText, type NormalizedIdentifier, normalizeIdentifiers } from '../identity/normalize.js';
+import { normalizeIdentifiers } from '../identity/normalize.js';
 import { isBlockedValue } from '../identity/settings.js';
 import { newId } from '../lib/ids.js';
 import { profilesWithProductEvents } from '../recommend/serving/refresh.js';
 import { queueRefreshWrites, scheduleRefreshDrain } from '../recommend/serving/refresh-queue.js';
 import { refreshSegments } from '../segments/engine/refresh.js';
 import { matchProfiles } from '../services/identity/probabilistic.js';
-import { type AllSettings, loadSettings } from '../services/settings.js';
 import { type CommerceEffect, commerceEffects } from './commerce-effects.js';
 import { duplicateEventIndexes, storedOrders } from './dedupe.js';
 import { loadGraphSnapshot } from './graph-snapshot.js';
 import { applyEvent, emptyMetrics, type MetricEvent, type MetricsState } from './metrics.js';
 import { hasNul } from './nul-text.js';
+import { type PreparedPhones, preparePhones } from './prepare-phones.js';
 import {
   loadMetrics,
   loadTraitStates,
@@ -43,37 +43,6 @@ export function ingest(deps: AppDeps, records: IngestRecord[]): Promise<IngestRe
   // parsed on another core while this one is written.
   const prepared = preparePhones(deps, records);
   return serialized(deps.db, async () => ingestNow(deps, records, await prepared));
-}
-
-/** Below this many phones a batch is normalized inline: a worker round trip would cost more. */
-const OFFLOAD_MIN_PHONES = 1_000;
-
-interface PreparedPhones {
-  settings: AllSettings;
-  /** Normalized phone per record index, when they were normalized off the main thread. */
-  phones?: Map<number, NormalizedIdentifier>;
-}
-
-async function preparePhones(deps: AppDeps, records: IngestRecord[]): Promise<PreparedPhones> {
-  const settings = await loadSettings(deps);
-  if (!deps.phoneOffload) return { settings };
-  const indexes: number[] = [];
-  const raws: string[] = [];
-  records.forEach((record, index) => {
-    const phone = identifierText(record.identifiers.phone);
-    if (phone === undefined) return;
-    indexes.push(index);
-    raws.push(phone);
-  });
-  if (raws.length < OFFLOAD_MIN_PHONES) return { settings };
-  try {
-    const normalized = await deps.phoneOffload.normalizePhones(raws, settings.identity.phone);
-    return { settings, phones: new Map(indexes.map((index, i) => [index, normalized[i]!])) };
-  } catch (error) {
-    // Slower, not lost: the batch is normalized inline.
-    deps.logger.warn('phone normalization worker failed; normalizing inline', { error: String(error) });
-    return { settings };
-  }
 }
 
 async function ingestNow(
