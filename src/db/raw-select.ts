@@ -45,7 +45,8 @@ export function isSynchronousDriver(db: Db): boolean {
 const prepared = new WeakMap<BetterSqliteClient, Map<string, { all(...args: unknown[]): unknown[] }>>();
 const MAX_CACHED = 256;
 
-function preparedFor(client: BetterSqliteClient, sql: string) {
+/** The client's compiled statement for this SQL text (compiled on first use, kept per client). */
+export function preparedFor(client: BetterSqliteClient, sql: string) {
   let cache = prepared.get(client);
   if (!cache) {
     cache = new Map();

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../lib/ts-worker.js';
 import type { NormalizedIdentifier } from './normalize.js';
 import type { IdentitySettings } from './settings.js';
 
@@ -24,11 +25,7 @@ export interface PhoneJobResult {
   valid: Uint8Array;
 }
 
-// The worker is TypeScript like the rest of the code; it registers tsx itself, so it starts the
-// same way under `npm start`, the tests and the benchmarks.
-const TSX_API = import.meta.resolve('tsx/esm/api');
 const WORKER_URL = new URL('./phone-worker.ts', import.meta.url).href;
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL)}); })`;
 
 export function createPhoneOffload(): PhoneOffload {
   let current: { worker: Worker; pending: Map<number, Waiter> } | undefined;
@@ -37,7 +34,7 @@ export function createPhoneOffload(): PhoneOffload {
   // Started on first use: most processes never import a bulk file.
   const started = () => {
     if (current) return current;
-    const worker = new Worker(BOOTSTRAP, { eval: true });
+    const worker = startTsWorker(WORKER_URL);
     // An idle worker must not keep the process alive (tests, CLIs, graceful shutdown).
     worker.unref();
     const pending = new Map<number, Waiter>();

@@ -9,6 +9,7 @@ import type { ResolutionInput } from '../identity/deterministic/types.js';
 import { normalizeIdentifiers } from '../identity/normalize.js';
 import { isBlockedValue } from '../identity/settings.js';
 import { newId } from '../lib/ids.js';
+import { getOrInsert } from '../lib/maps.js';
 import { profilesWithProductEvents } from '../recommend/serving/refresh.js';
 import { queueRefreshWrites, scheduleRefreshDrain } from '../recommend/serving/refresh-queue.js';
 import { refreshSegments } from '../segments/engine/refresh.js';
@@ -119,22 +120,9 @@ async function ingestNow(
   const traitStates = await loadTraitStates(deps, storedProfileIds);
   const metricStates = await loadMetrics(deps, storedProfileIds);
   // Made on first use: most profiles of a bulk import have traits and no events.
-  const traitStateOf = (id: string) => {
-    let state = traitStates.get(id);
-    if (!state) {
-      state = { traits: {}, traitSources: {} };
-      traitStates.set(id, state);
-    }
-    return state;
-  };
-  const metricStateOf = (id: string) => {
-    let state = metricStates.get(id);
-    if (!state) {
-      state = emptyMetrics();
-      metricStates.set(id, state);
-    }
-    return state;
-  };
+  const traitStateOf = (id: string) =>
+    getOrInsert(traitStates, id, (): ProfileTraitsState => ({ traits: {}, traitSources: {} }));
+  const metricStateOf = (id: string) => getOrInsert(metricStates, id, emptyMetrics);
 
   // Statements that depend on the resolution plan only; the plan's own writes go first below.
   const writes: Statement[] = [];

@@ -79,9 +79,10 @@ export async function drainRefreshQueue(
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
   } catch (error) {
-    deps.logger.error('recommendation refresh failed; the profiles stay queued for the next drain', {
-      ...errorFields(error),
-    });
+    deps.logger.error(
+      'recommendation refresh failed; the profiles stay queued for the next drain',
+      errorFields(error),
+    );
     return { ...result, remaining: true, failed: true };
   } finally {
     draining.delete(deps.db);
@@ -112,8 +113,7 @@ export function scheduleRefreshDrain(deps: AppDeps): void {
   pendingDrains.add(deps.db);
   setTimeout(() => {
     pendingDrains.delete(deps.db);
-    void drainRefreshQueue(deps).catch((error: unknown) => {
-      deps.logger.error('recommendation refresh drain failed', errorFields(error));
-    });
+    // It never throws: failures are logged there and leave the profiles queued.
+    void drainRefreshQueue(deps);
   }, delayMs).unref();
 }

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { preparedFor } from '../../db/raw-select.js';
 import { type ProfileRow, readProfileRow } from './profile-query.js';
 import type { ReaderJob, ReaderMessage } from './profile-reader.js';
 
@@ -10,15 +11,7 @@ const db = new Database(path, { readonly: true, fileMustExist: true });
 // Recipients of one send are spread over the whole file; keep the hot pages (identity index,
 // profiles, lists) in memory as the writer connection does.
 db.pragma('cache_size = -131072');
-const statements = new Map<string, Database.Statement>();
-const query = (sql: string, key: string) => {
-  let statement = statements.get(sql);
-  if (!statement) {
-    statement = db.prepare(sql);
-    statements.set(sql, statement);
-  }
-  return statement.get(key) as ProfileRow | undefined;
-};
+const query = (sql: string, key: string) => preparedFor(db, sql).all(key)[0] as ProfileRow | undefined;
 
 parentPort?.on('message', async (job: ReaderJob) => {
   const rows: Array<ProfileRow | null> = [];

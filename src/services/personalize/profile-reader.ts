@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { errorFields, type Logger } from '../../lib/logger.js';
+import { startTsWorker } from '../../lib/ts-worker.js';
 import type { ProfileLookup, ProfileRow } from './profile-query.js';
 
 /**
@@ -30,10 +31,7 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
-// The worker is TypeScript like the rest of the code; it registers tsx itself (as phone-offload.ts).
-const TSX_API = import.meta.resolve('tsx/esm/api');
 const WORKER_URL = new URL('./profile-reader-worker.ts', import.meta.url).href;
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL)}); })`;
 /**
  * After a failure, how long until the next start: 5 s, doubling while it keeps failing (a file that
  * cannot be opened is not retried hot), back to 5 s once a thread comes up.
@@ -52,22 +50,17 @@ export function createProfileReader(path: string, logger?: Logger): ProfileReade
   let queued: { lookups: ProfileLookup[]; waiters: Waiter[] } | undefined;
   let flushScheduled = false;
 
-  const post = (lookups: ProfileLookup[], waiters: Waiter[]) => {
-    const id = nextId++;
-    pending.set(id, waiters);
-    worker?.postMessage({ id, lookups } satisfies ReaderJob);
-  };
-
   const flush = () => {
     flushScheduled = false;
     if (!ready || !queued) return;
-    const batch = queued;
+    const id = nextId++;
+    pending.set(id, queued.waiters);
+    worker?.postMessage({ id, lookups: queued.lookups } satisfies ReaderJob);
     queued = undefined;
-    post(batch.lookups, batch.waiters);
   };
 
   const start = () => {
-    const thread = new Worker(BOOTSTRAP, { eval: true, workerData: { path } });
+    const thread = startTsWorker(WORKER_URL, { workerData: { path } });
     // An idle reader must not keep the process alive (tests, CLIs, graceful shutdown).
     thread.unref();
     worker = thread;

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.js';
 import { atomic, type Statement } from '../../db/atomic.js';
 import { bulkInsert } from '../../db/bulk.js';
@@ -99,20 +99,10 @@ export async function recomputeScores(deps: AppDeps): Promise<ScoresSummary> {
   return { scored: rows.length, models: outcomes };
 }
 
-const SCORE_COLUMNS = [
-  'rfm_r',
-  'rfm_f',
-  'rfm_m',
-  'rfm_group',
-  'clv',
-  'clv_tier',
-  'expected_purchases',
-  'p_alive',
-  'propensity',
-  'cluster_id',
-  'cluster_label',
-  'updated_at',
-];
+/** Every profile_scores column but the key: a rescore replaces the whole row. */
+const SCORE_COLUMNS = Object.values(getTableColumns(profileScores))
+  .map((column) => column.name)
+  .filter((name) => name !== 'profile_id');
 
 function outcomeRow(outcome: ModelOutcome, scored: number) {
   return {
