@@ -6,6 +6,7 @@ import type { PhoneOffload } from './identity/phone-offload.js';
 import type { Logger } from './lib/logger.js';
 import type { SecretBox } from './lib/secret-box.js';
 import type { ProfileReader } from './services/personalize/profile-reader.js';
+import type { ServingIndex } from './services/personalize/serving-index/serving-index.js';
 
 /** Everything the app needs from its runtime; entry points build it, tests build it too. */
 export interface AppDeps {
@@ -41,6 +42,8 @@ export interface AppDeps {
   phoneOffload?: PhoneOffload;
   /** Node, embedded database: the webhook's profile reads on another thread (see profile-reader.ts). */
   profileReader?: ProfileReader;
+  /** Node, embedded database: the webhook's profiles held in memory (see serving-index.ts). */
+  servingIndex?: ServingIndex;
   /**
    * Most bound parameters one SQL statement may carry: D1 allows 100, SQLite 32,766. Bulk writes
    * and IN-lists are chunked by it.

@@ -66,6 +66,11 @@ export const nodeEnvSchema = z.object({
    * rescored in the background: the activity of that interval shares one rescore per profile.
    */
   ESP_HUB_RECS_REFRESH_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  /**
+   * The send-time webhook's profiles held in memory (embedded database only): about 350 MB per
+   * million profiles, loaded at start. `off` reads every send from the database.
+   */
+  ESP_HUB_SERVING_INDEX: z.enum(['on', 'off']).default('on'),
 });
 export type NodeEnv = z.infer<typeof nodeEnvSchema>;
 

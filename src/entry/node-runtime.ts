@@ -11,6 +11,7 @@ import { createPhoneOffload } from '../identity/phone-offload.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { createSecretBox, generateSecretKey, parseSecretKey } from '../lib/secret-box.js';
 import { createProfileReader } from '../services/personalize/profile-reader.js';
+import { startServingIndex } from '../services/personalize/serving-index/serving-index.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -65,6 +66,10 @@ export async function createNodeRuntime(
   const profileReader = url.startsWith('file:')
     ? createProfileReader(url.slice('file:'.length), logger)
     : undefined;
+  const servingIndex =
+    url.startsWith('file:') && env.ESP_HUB_SERVING_INDEX === 'on'
+      ? startServingIndex(database.db, logger)
+      : undefined;
   const deps: AppDeps = {
     runtime: 'node',
     db: database.db,
@@ -76,6 +81,7 @@ export async function createNodeRuntime(
     sqlParamLimit: 30_000,
     phoneOffload,
     ...(profileReader ? { profileReader } : {}),
+    ...(servingIndex ? { servingIndex } : {}),
     settings: {
       maxBodyBytes: env.ESP_HUB_MAX_BODY_BYTES,
       corsOrigins: env.ESP_HUB_CORS_ORIGINS,
@@ -91,6 +97,7 @@ export async function createNodeRuntime(
       // The worker is unref'd: terminating it is tidiness, not a condition for exiting.
       void phoneOffload.close();
       void profileReader?.close();
+      servingIndex?.close();
       database.close();
     },
   };

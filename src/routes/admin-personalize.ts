@@ -36,6 +36,23 @@ const MetricsSchema = z
     refused: z.record(z.string(), z.number().int()),
     slotFallbacks: z.number().int(),
     latencyMs: LatencySchema,
+    servingIndex: z
+      .object({
+        state: z.enum(['loading', 'ready', 'failed', 'closed']),
+        profiles: z.number().int(),
+        keys: z.number().int(),
+        watermark: z.number().int(),
+        changesApplied: z.number().int(),
+        loads: z.number().int(),
+        lastLoadSeconds: z.number().nullable(),
+        lastError: z.string().nullable(),
+        hits: z.number().int(),
+        misses: z.number().int(),
+      })
+      .nullable()
+      .openapi({
+        description: 'The in-memory serving index (Node, embedded database); null where there is none',
+      }),
   })
   .openapi('PersonalizeMetrics');
 const ProgressSchema = z.object({
@@ -164,7 +181,11 @@ export const personalizeAdminRoutes = createRouter()
       middleware: requirePermission('admin:read'),
       responses: { 200: json(MetricsSchema, 'Metrics'), ...ADMIN_ERRORS },
     }),
-    async (c) => c.json(instrumentsFor(c.get('deps')).metrics.snapshot(), 200),
+    async (c) => {
+      const deps = c.get('deps');
+      const servingIndex = deps.servingIndex?.status() ?? null;
+      return c.json({ ...instrumentsFor(deps).metrics.snapshot(), servingIndex }, 200);
+    },
   )
   .openapi(
     createRoute({

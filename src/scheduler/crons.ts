@@ -16,6 +16,8 @@ export const CRON_SCHEDULES = {
   deletionsPropagate: '17 * * * *',
   /** Forget inbound webhook event ids past their retention (ESP_HUB_WEBHOOK_RETENTION_DAYS). */
   webhookEventsPrune: '17 * * * *',
+  /** Forget serving-index changes older than a day (where no index applies and prunes them: D1, libSQL). */
+  servingChangesPrune: '17 * * * *',
   /** Segment entries and exits that time alone brings (windows sliding, birthdays): due profiles. */
   segmentChecksDue: '* * * * *',
   /** Carry on with an unfinished full segment recompute (Workers runs it tick by tick). */

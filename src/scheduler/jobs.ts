@@ -9,6 +9,7 @@ import { refreshDueSegments } from '../segments/engine/due-checks.js';
 import { continueSegmentRecompute, startSegmentRecompute } from '../segments/engine/recompute.js';
 import { allConnectionIds, checkConnection } from '../services/connections.js';
 import { liveProfileCount, runFullPass } from '../services/identity/probabilistic.js';
+import { pruneServingChanges } from '../services/personalize/serving-index/prune.js';
 import { propagateDeletions } from '../services/profiles/propagate-deletions.js';
 import { recomputeScores } from '../services/scores/recompute-scores.js';
 import { loadSettings } from '../services/settings.js';
@@ -45,6 +46,9 @@ const JOBS = {
   },
   async webhookEventsPrune(deps) {
     return pruneWebhookEvents(deps);
+  },
+  async servingChangesPrune(deps) {
+    return pruneServingChanges(deps);
   },
   async segmentChecksDue(deps) {
     return { refreshed: await refreshDueSegments(deps, { deadline: invocationDeadline(deps) }) };

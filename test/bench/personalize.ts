@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,8 @@ import { emailOf, seedShop } from './personalize-seed.js';
  *     10 ms, no non-200 answer, server peak RSS ≤ 1.5 GB.
  *
  * `npx tsx test/bench/personalize.ts [profiles] [products]`; BENCH_DURATION_S (10), BENCH_WARMUP_S
- * (3), BENCH_CONNECTIONS (50), BENCH_ROUNDS (5).
+ * (3), BENCH_CONNECTIONS (50), BENCH_ROUNDS (5), BENCH_PERSONALIZE_DIR (a folder to keep the database in), BENCH_CPU_PROF (a folder for the
+ * server's CPU profile).
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SLOTS = 'hero,recs';
@@ -199,19 +200,17 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
   const warmupS = envNumber('BENCH_WARMUP_S', 3);
   const connections = envNumber('BENCH_CONNECTIONS', 50);
   const rounds = envNumber('BENCH_ROUNDS', 5);
-  const dir = await mkdtemp(join(tmpdir(), 'esp-hub-bench-personalize-'));
+  // BENCH_PERSONALIZE_DIR keeps the seeded, precomputed database between runs (profiling the
+  // webhook without four minutes of seeding each time); its first run fills it.
+  const keptDir = process.env.BENCH_PERSONALIZE_DIR;
+  const dir = keptDir ?? (await mkdtemp(join(tmpdir(), 'esp-hub-bench-personalize-')));
   const servers: Server[] = [];
   try {
-    const seedStarted = performance.now();
-    const { deps, close } = await openBenchDeps(dir);
-    await seedShop(deps, profileCount, productCount, Date.now());
-    close();
-    const seedSeconds = (performance.now() - seedStarted) / 1000;
-    process.stderr.write(`bench: seeded ${profileCount} profiles in ${seedSeconds.toFixed(0)} s\n`);
-    const precomputed = await precomputeInChild(dir);
-    process.stderr.write(`bench: ${precomputed.line}\n`);
+    const prepared = await prepareDatabase(dir, profileCount, productCount, keptDir !== undefined);
+    const { precomputed, seedSeconds } = prepared;
 
-    const adminKey = `ehk_${randomBytes(32).toString('base64url')}`;
+    // A kept database already has its admin key: the first run's, kept beside it.
+    const adminKey = await benchAdminKey(dir, keptDir !== undefined);
     const ours = await startServer(
       'src/entry/node.ts',
       {
@@ -222,7 +221,10 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
         ESP_HUB_SCHEDULER: 'off',
         ESP_HUB_LOG_LEVEL: 'warn',
       },
-      SERVER_NODE_FLAGS,
+      [
+        ...SERVER_NODE_FLAGS,
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ],
     );
     servers.push(ours);
     const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
@@ -238,6 +240,9 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
       headers: admin,
       body: JSON.stringify({ webhook: { rateLimit: { perSecond: 1_000_000, burst: 1_000_000 } } }),
     });
+    // Sends are measured once the serving index holds every profile (it loads in the background;
+    // until then sends read the database).
+    const servingIndex = await waitForServingIndex(ours.baseUrl, admin);
     const headers = { authorization: `Bearer ${key}` };
     const first = await fetch(ours.baseUrl + recipientPaths(profileCount, 1)(), { headers });
     const sample = await first.text();
@@ -270,6 +275,7 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
       await fetch(`${ours.baseUrl}/v1/admin/metrics/personalize`, { headers: admin })
     ).json()) as {
       answers: Record<string, number>;
+      servingIndex: IndexStatus | null;
     };
     const o = summary(tallies.ours);
     const b = summary(tallies.baseline);
@@ -278,12 +284,86 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
       `rps=${o.rps.toFixed(0)} baseline_rps=${b.rps.toFixed(0)} ratio=${(o.rps / b.rps).toFixed(2)} ` +
       `p50_ms=${o.p50.toFixed(2)} p99_ms=${o.p99.toFixed(2)} baseline_p50_ms=${b.p50.toFixed(2)} baseline_p99_ms=${b.p99.toFixed(2)} ` +
       `non_200=${o.non200 + o.errors} fallbacks=${(metrics.answers.fallback_timeout ?? 0) + (metrics.answers.fallback_error ?? 0) + (metrics.answers.fallback_unknown_profile ?? 0)} ` +
-      `peak_rss_mb=${serverRss} targets=ratio>=0.60,p99<=10,non_200=0,rss<=1536`;
+      `peak_rss_mb=${serverRss} index_profiles=${servingIndex?.profiles ?? 0} index_load_seconds=${servingIndex?.lastLoadSeconds?.toFixed(1)} ` +
+      `index_hits=${metrics.servingIndex?.hits} index_misses=${metrics.servingIndex?.misses} ` +
+      'targets=ratio>=0.60,p99<=10,non_200=0,rss<=1536';
     return [`${precomputed.line} seed_seconds=${seedSeconds.toFixed(0)}`, webhook];
   } finally {
     for (const server of servers) await stopServer(server);
-    await rm(dir, { recursive: true, force: true });
+    if (!keptDir) await rm(dir, { recursive: true, force: true });
   }
+}
+
+async function benchAdminKey(dir: string, kept: boolean): Promise<string> {
+  const path = join(dir, 'admin.key');
+  if (kept && existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const key = `ehk_${randomBytes(32).toString('base64url')}`;
+  if (kept) await writeFile(path, key);
+  return key;
+}
+
+interface IndexStatus {
+  state: string;
+  profiles: number;
+  lastLoadSeconds: number | null;
+  hits: number;
+  misses: number;
+}
+
+/** The index once loaded, or null when the server runs without one (ESP_HUB_SERVING_INDEX=off). */
+async function waitForServingIndex(
+  baseUrl: string,
+  headers: Record<string, string>,
+): Promise<IndexStatus | null> {
+  for (const deadline = Date.now() + 300_000; Date.now() < deadline; ) {
+    const response = await fetch(`${baseUrl}/v1/admin/metrics/personalize`, { headers });
+    const { servingIndex } = (await response.json()) as { servingIndex: IndexStatus | null };
+    if (!servingIndex) return null;
+    if (servingIndex.state === 'ready') return servingIndex;
+    if (servingIndex.state === 'failed')
+      throw new Error(`serving index failed: ${JSON.stringify(servingIndex)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error('the serving index did not load within 5 minutes');
+}
+
+interface PreparedDatabase {
+  precomputed: { seconds: number; rssMb: number; line: string };
+  seedSeconds: number;
+  profiles: number;
+  products: number;
+}
+
+/** Seeds and precomputes in `dir`, or (kept) reuses what an earlier run of the same size left there. */
+async function prepareDatabase(
+  dir: string,
+  profiles: number,
+  products: number,
+  kept: boolean,
+): Promise<PreparedDatabase> {
+  const marker = join(dir, 'prepared.json');
+  if (kept && existsSync(marker)) {
+    const earlier = JSON.parse(readFileSync(marker, 'utf8')) as PreparedDatabase;
+    if (earlier.profiles === profiles && earlier.products === products) {
+      process.stderr.write(`bench: reusing the database in ${dir}\n`);
+      return earlier;
+    }
+    throw new Error(
+      `${dir} holds ${earlier.profiles} profiles and ${earlier.products} products; use another folder`,
+    );
+  }
+  await mkdir(dir, { recursive: true });
+  const seedStarted = performance.now();
+  const { deps, close } = await openBenchDeps(dir);
+  await seedShop(deps, profiles, products, Date.now());
+  close();
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  process.stderr.write(`bench: seeded ${profiles} profiles in ${seedSeconds.toFixed(0)} s\n`);
+  const precomputed = await precomputeInChild(dir);
+  process.stderr.write(`bench: ${precomputed.line}\n`);
+  const prepared = { precomputed, seedSeconds, profiles, products };
+  if (kept) await writeFile(marker, JSON.stringify(prepared));
+  return prepared;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

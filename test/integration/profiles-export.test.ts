@@ -50,6 +50,7 @@ const EXPORT_SECTION_OF_TABLE: Record<string, string> = {
   profile_recommendations: 'recommendations',
   recommendation_refresh_queue: 'recommendationRefresh',
   sync_list_members: 'syncLists',
+  serving_changes: 'servingChanges',
 };
 const PERSON_COLUMNS =
   /^(profile_id|origin_profile_id|profile_a|profile_b|survivor_id|merged_id|merged_into|profile_ids_json|entity_id)$/;

@@ -10,5 +10,6 @@ export * from './profiles.js';
 export * from './recommendations.js';
 export * from './resolution.js';
 export * from './segments.js';
+export * from './serving.js';
 export * from './sync.js';
 export * from './webhooks.js';

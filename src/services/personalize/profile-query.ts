@@ -23,7 +23,7 @@ export interface ProfileRow {
   segments: string | null;
 }
 
-const COLUMNS = `p.id as id, p.merged_into as mergedInto, p.deleted_at as deletedAt,
+export const PROFILE_COLUMNS = `p.id as id, p.merged_into as mergedInto, p.deleted_at as deletedAt,
   coalesce(json_extract(p.traits_json, '$.first_name'), json_extract(p.traits_json, '$.firstName')) as firstName,
   coalesce(json_extract(p.traits_json, '$.last_name'), json_extract(p.traits_json, '$.lastName')) as lastName,
   r.items_json as items, r.level as level, r.confidence as confidence,
@@ -31,11 +31,11 @@ const COLUMNS = `p.id as id, p.merged_into as mergedInto, p.deleted_at as delete
   m.average_order_value as aov, m.last_viewed_category as lastViewedCategory, m.cart_json as cart,
   json_array_length(m.cart_json) as cartItems,
   (select group_concat(segment_id, char(31)) from segment_memberships where profile_id = p.id) as segments`;
-const JOINS = `left join profile_recommendations r on r.profile_id = p.id
+export const PROFILE_JOINS = `left join profile_recommendations r on r.profile_id = p.id
   left join profile_scores s on s.profile_id = p.id
   left join profile_metrics m on m.profile_id = p.id`;
-export const PROFILE_BY_IDENTITY = `select ${COLUMNS} from identities i join profiles p on p.id = i.profile_id ${JOINS} where i.key = ?`;
-export const PROFILE_BY_ID = `select ${COLUMNS} from profiles p ${JOINS} where p.id = ?`;
+export const PROFILE_BY_IDENTITY = `select ${PROFILE_COLUMNS} from identities i join profiles p on p.id = i.profile_id ${PROFILE_JOINS} where i.key = ?`;
+export const PROFILE_BY_ID = `select ${PROFILE_COLUMNS} from profiles p ${PROFILE_JOINS} where p.id = ?`;
 
 /** What to look up: an identity key, or (`byId`) a profile id. */
 export interface ProfileLookup {

@@ -1,13 +1,13 @@
 import type { AppDeps } from '../../app-deps.js';
 import { rawSelect as queryRows } from '../../db/raw-select.js';
 import type { CartItem } from '../../db/schema/metrics.js';
-import type { RecommendedItem } from '../../db/schema/recommendations.js';
 import { identityKey } from '../../identity/deterministic/types.js';
 import { normalizeEmail, normalizePhone } from '../../identity/normalize.js';
 import type { IdentitySettings } from '../../identity/settings.js';
 import { errorFields } from '../../lib/logger.js';
 import type { PersonalizeRequest } from './params.js';
 import { type ProfileLookup, type ProfileRow, readProfileRow } from './profile-query.js';
+import { type ServedProfile, servedFromRow } from './served-profile.js';
 import type { GroupedSegment } from './serving-cache.js';
 
 /** What the webhook knows about the recipient: merge fields, its precomputed list, its cart. */
@@ -16,7 +16,8 @@ export interface ProfileRecord {
   firstName: string | null;
   lastName: string | null;
   recommendations: {
-    items: RecommendedItem[];
+    /** Product ids, best first. */
+    items: readonly string[];
     level: 'personal' | 'segment' | 'global';
     confidence: number;
   } | null;
@@ -63,8 +64,12 @@ export async function lookupProfileRecord(
   segments: ReadonlyMap<string, GroupedSegment>,
 ): Promise<ProfileRecord | null> {
   const lookup = { byId: identifier.param === 'profile_id', key: identifierKey(identifier, settings) };
+  // The in-memory serving index answers the profiles it holds; a miss may be a profile newer
+  // than its load, so the database decides.
+  const held = deps.servingIndex?.get(lookup);
+  if (held) return toRecord(held, segments);
   const row = await readRow(deps, lookup);
-  return row ? toRecord(row, segments) : null;
+  return row ? toRecord(servedFromRow(row), segments) : null;
 }
 
 /** Through the reader thread when there is one; inline when not, or when it fails. */
@@ -79,30 +84,26 @@ async function readRow(deps: AppDeps, lookup: ProfileLookup): Promise<ProfileRow
   return readProfileRow(async (sql, key) => (await queryRows<ProfileRow>(deps.db, sql, [key]))[0], lookup);
 }
 
-function toRecord(row: ProfileRow, segments: ReadonlyMap<string, GroupedSegment>): ProfileRecord {
-  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+function toRecord(profile: ServedProfile, segments: ReadonlyMap<string, GroupedSegment>): ProfileRecord {
+  const { cart } = profile;
   return {
-    id: row.id,
-    firstName: text(row.firstName),
-    lastName: text(row.lastName),
+    id: profile.id,
+    firstName: profile.firstName,
+    lastName: profile.lastName,
     recommendations:
-      row.items === null || row.level === null
+      profile.items === null || profile.level === null
         ? null
-        : {
-            items: JSON.parse(row.items) as RecommendedItem[],
-            level: row.level,
-            confidence: row.confidence ?? 0,
-          },
-    rfmGroup: row.rfmGroup,
-    clvTier: row.clvTier,
-    clusterId: row.clusterId,
-    clusterLabel: row.clusterLabel,
-    averageOrderValue: row.aov,
-    lastViewedCategory: row.lastViewedCategory,
+        : { items: profile.items, level: profile.level, confidence: profile.confidence },
+    rfmGroup: profile.rfmGroup,
+    clvTier: profile.clvTier,
+    clusterId: profile.clusterId,
+    clusterLabel: profile.clusterLabel,
+    averageOrderValue: profile.aov,
+    lastViewedCategory: profile.lastViewedCategory,
     cartProductIds: () =>
-      row.cart === null ? [] : (JSON.parse(row.cart) as CartItem[]).map((item) => item.productId),
-    cartItems: row.cartItems ?? 0,
-    primarySegments: row.segments === null ? [] : primaries(row.segments.split('\u001f'), segments),
+      cart === null ? [] : (JSON.parse(cart) as CartItem[]).map((item) => item.productId),
+    cartItems: profile.cartItems,
+    primarySegments: profile.segments === null ? [] : primaries(profile.segments.split('\u001f'), segments),
   };
 }
 

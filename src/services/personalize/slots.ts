@@ -62,7 +62,7 @@ export function fillSlots(
   const stored = record?.recommendations;
   let level: Level;
   let confidence: number;
-  let first: readonly RecommendedItem[];
+  let first: readonly RecommendedItem[] | readonly string[];
   if (stored && stored.items.length > 0 && stored.confidence >= minConfidence) {
     [level, confidence, first] = [stored.level, round4(stored.confidence), stored.items];
   } else if (group && supportConfidence(group.support, half.segment) >= minConfidence) {

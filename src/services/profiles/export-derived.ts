@@ -8,19 +8,21 @@ import {
   segmentChecks,
   segmentMembershipHistory,
   segmentMemberships,
+  servingChanges,
   syncListMembers,
 } from '../../db/schema/index.js';
 
 /**
  * What ESP Hub derived about the person: model scores, segment memberships with their history
  * and next scheduled check, the precomputed recommendations (and a rescore still pending after
- * recent activity), and the destination lists syncs put the person in.
+ * recent activity), the destination lists syncs put the person in, and changes to the person that
+ * the serving index has yet to apply.
  */
 export async function derivedSections(deps: AppDeps, owners: string[]) {
   const { db, sqlParamLimit } = deps;
   const byOwner = <R>(query: (chunk: string[]) => Promise<R[]>) =>
     selectInChunks(owners, sqlParamLimit, query);
-  const [scores, memberships, history, checks, recommendations, pending, lists] = await Promise.all([
+  const [scores, memberships, history, checks, recommendations, pending, lists, serving] = await Promise.all([
     byOwner((chunk) => db.select().from(profileScores).where(inArray(profileScores.profileId, chunk))),
     byOwner((chunk) =>
       db.select().from(segmentMemberships).where(inArray(segmentMemberships.profileId, chunk)),
@@ -39,6 +41,7 @@ export async function derivedSections(deps: AppDeps, owners: string[]) {
         .where(inArray(recommendationRefreshQueue.profileId, chunk)),
     ),
     byOwner((chunk) => db.select().from(syncListMembers).where(inArray(syncListMembers.profileId, chunk))),
+    byOwner((chunk) => db.select().from(servingChanges).where(inArray(servingChanges.profileId, chunk))),
   ]);
   return {
     scores,
@@ -52,5 +55,7 @@ export async function derivedSections(deps: AppDeps, owners: string[]) {
     })),
     // Which destination lists syncs put the person in, with the email they were added under.
     syncLists: lists,
+    // Changes the send-time serving index has not applied yet (the id and when; pruned within a day).
+    servingChanges: serving.map((row) => ({ profileId: row.profileId, at: new Date(row.at * 1000) })),
   };
 }
