@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { createSecretBox, generateSecretKey, parseSecretKey } from '../lib/secret-box.js';
 import { createProfileReader } from '../services/personalize/profile-reader.js';
 import { startServingIndex } from '../services/personalize/serving-index/serving-index.js';
+import { warmServingCache } from '../services/personalize/serving-index/warm.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -91,6 +92,8 @@ export async function createNodeRuntime(
       ...(env.ESP_HUB_PUBLIC_URL ? { publicUrl: env.ESP_HUB_PUBLIC_URL } : {}),
     },
   };
+  // Products for the first sends, read while the serving index loads.
+  if (servingIndex) void warmServingCache(deps);
   return {
     deps,
     close: () => {

@@ -10,10 +10,12 @@ import { ingest } from '../../src/ingest/pipeline.js';
 import { recomputeRecommendations } from '../../src/recommend/serving/index.js';
 import { CRON_SCHEDULES } from '../../src/scheduler/crons.js';
 import { runScheduled } from '../../src/scheduler/jobs.js';
+import { servingCacheFor } from '../../src/services/personalize/serving-cache.js';
 import {
   type ServingIndex,
   startServingIndex,
 } from '../../src/services/personalize/serving-index/serving-index.js';
+import { warmServingCache } from '../../src/services/personalize/serving-index/warm.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { createShopApp, NOW } from '../unit/personalize/fixtures.js';
 
@@ -295,5 +297,39 @@ describe('serving index', () => {
     expect(await answer(PATHS[0]!)).toEqual(fromDatabase);
     broken.close();
     empty.close();
+  });
+});
+
+describe('products on the send path (Node)', () => {
+  it('serves an expired product as last read while one background read refreshes it', async () => {
+    await t.call('PUT', '/v1/admin/settings/recommendations', { body: { webhook: { memoryTtlSeconds: 1 } } });
+    const hero = async () =>
+      (await json('/v1/personalize?email=quiet@example.com&slots=hero&send_id=s')).slots.hero.items[0];
+    const first = await hero();
+    const rename = await t.call('PUT', '/v1/catalog/products', {
+      body: {
+        products: [
+          { id: first.id, title: 'Renamed', category: first.id.split('-')[0], price: 10, currency: 'EUR' },
+        ],
+      },
+    });
+    expect(rename.status).toBe(200);
+    expect((await hero()).title).toBe(first.title);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // Expired: this send still gets the old entry (no read on its path) and queues the re-read…
+    expect((await hero()).title).toBe(first.title);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // …which the next send sees.
+    expect((await hero()).title).toBe('Renamed');
+  });
+
+  it('reads the whole catalogue into memory at start', async () => {
+    await warmServingCache(t.deps);
+    const ids = await rawSelect<{ id: string }>(t.deps.db, 'select id from products', []);
+    const cache = servingCacheFor(t.deps);
+    const held = ids.map(({ id }) => cache.productForAnswer(t.deps, id, Date.now(), 60_000));
+    expect(held.every((entry) => entry?.id !== undefined)).toBe(true);
+    expect(ids.length).toBeGreaterThan(10);
+    expect(t.logLines.some((line) => line.includes('catalogue read into memory'))).toBe(true);
   });
 });

@@ -116,7 +116,7 @@ export async function buildAnswer(
   // more than once: only an entry expiring meanwhile).
   const read = new Map<string, ProductEntry | null>();
   const clock = Date.now();
-  const lookup = (id: string) => (read.has(id) ? read.get(id) : cache.peekProduct(id, clock));
+  const lookup = (id: string) => (read.has(id) ? read.get(id) : cache.productForAnswer(deps, id, clock, ttl));
   let unread = new Set<string>();
   let slots = fillSlots(request, record, lists, cartIds, settings, now, lookup, unread);
   for (let attempt = 0; unread.size > 0 && attempt < 3; attempt++) {

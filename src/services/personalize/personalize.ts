@@ -9,9 +9,11 @@ import { fallbackAnswer } from './fallback-answer.js';
 import { bodyHash } from './hash.js';
 import type { Outcome } from './metrics.js';
 import { type PersonalizeRequest, parsePersonalizeQuery } from './params.js';
-import { lookupProfileRecord } from './profile-record.js';
+import type { ProfileLookup } from './profile-query.js';
+import { lookupProfileRecord, profileLookup } from './profile-record.js';
 import { renderAnswer } from './render.js';
 import { serializeAnswer } from './serialize.js';
+import type { ServedProfile } from './served-profile.js';
 import { type ServingCache, servingCacheFor } from './serving-cache.js';
 
 export interface PersonalizeResponse {
@@ -77,11 +79,14 @@ export async function personalize(
       ...errorFields(settingsError),
     });
   } else {
-    const work = answer(deps, cache, request, settings);
+    const lookup = profileLookup(request.identifier, settings.identity);
+    const held = deps.servingIndex?.get(lookup);
+    const work = answer(deps, cache, request, settings, lookup, held);
     try {
-      // The embedded database read inline answers within this turn: no timer could fire first.
+      // On the embedded database an answer without the reader thread (a held profile, or no
+      // thread) is worked out within this turn: no timer could fire first, so none is set.
       const outcome =
-        isSynchronousDriver(deps.db) && !deps.profileReader?.available()
+        isSynchronousDriver(deps.db) && (held !== undefined || !deps.profileReader?.available())
           ? { done: true as const, value: await work }
           : await withinBudget(work, recommendations.webhook.budgetMs);
       if (outcome.done) {
@@ -133,10 +138,12 @@ async function answer(
   cache: ServingCache,
   request: PersonalizeRequest,
   settings: Settings,
+  lookup: ProfileLookup,
+  held: ServedProfile | undefined,
 ): Promise<{ built: BuiltAnswer; body: string; hash: number }> {
   const ttlMs = settings.recommendations.webhook.memoryTtlSeconds * 1000;
   const segments = await cache.groupedSegments(deps, ttlMs);
-  const record = await lookupProfileRecord(deps, request.identifier, settings.identity, segments);
+  const record = await lookupProfileRecord(deps, lookup, segments, held);
   const built = await buildAnswer(
     deps,
     cache,

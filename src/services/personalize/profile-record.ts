@@ -56,17 +56,25 @@ export function identifierKey(
   }
 }
 
-/** The live profile an identifier names, or null (unknown, erased). Merged ids resolve to the survivor. */
-export async function lookupProfileRecord(
-  deps: AppDeps,
+/** What to look up for an identifier: its identity key, or the profile id itself. */
+export function profileLookup(
   identifier: PersonalizeRequest['identifier'],
   settings: IdentitySettings,
+): ProfileLookup {
+  return { byId: identifier.param === 'profile_id', key: identifierKey(identifier, settings) };
+}
+
+/**
+ * The live profile a lookup names, or null (unknown, erased). Merged ids resolve to the survivor.
+ * `held` is what the serving index holds for it: a miss may be a profile newer than the index's
+ * load, so the database decides.
+ */
+export async function lookupProfileRecord(
+  deps: AppDeps,
+  lookup: ProfileLookup,
   segments: ReadonlyMap<string, GroupedSegment>,
+  held: ServedProfile | undefined,
 ): Promise<ProfileRecord | null> {
-  const lookup = { byId: identifier.param === 'profile_id', key: identifierKey(identifier, settings) };
-  // The in-memory serving index answers the profiles it holds; a miss may be a profile newer
-  // than its load, so the database decides.
-  const held = deps.servingIndex?.get(lookup);
   if (held) return toRecord(held, segments);
   const row = await readRow(deps, lookup);
   return row ? toRecord(servedFromRow(row), segments) : null;

@@ -3,6 +3,7 @@ import { chunked, padToBucket } from '../../db/chunk.js';
 import type { Db } from '../../db/client.js';
 import { placeholders, rawSelect as queryRows } from '../../db/raw-select.js';
 import type { RecommendedItem } from '../../db/schema/recommendations.js';
+import { errorFields } from '../../lib/logger.js';
 import { MemoryCache } from '../../recommend/serving/memory-cache.js';
 import { type ProductEntry, productJson } from './items.js';
 
@@ -33,6 +34,7 @@ interface ProductRow {
 /** Enough for a 50,000-product catalogue and its lists with room to spare; oldest go first. */
 const PRODUCT_CAPACITY = 200_000;
 const LIST_CAPACITY = 100_000;
+const WARM_PAGE = 2_000;
 
 /**
  * Products and shared lists for the send-time path, kept in memory for `ttlMs` per instance
@@ -61,9 +63,45 @@ export class ServingCache {
     return segments;
   }
 
-  /** A product from memory: the entry, null when the catalogue has none, undefined when not read (or expired). */
-  peekProduct(id: string, now: number): ProductEntry | null | undefined {
-    return this.products.get(id, now);
+  /**
+   * A product for an answer, from memory: the entry, null when the catalogue has none, undefined
+   * when never read (the caller reads it). On Node an expired entry is served as last read while
+   * one background statement re-reads every expired product asked for in the meantime, so once
+   * the catalogue has been seen no send waits for a product read; a change shows within the TTL
+   * plus that read. On Workers, where work after the answer may never run, and with a TTL of 0,
+   * it is read inline.
+   */
+  productForAnswer(deps: AppDeps, id: string, now: number, ttlMs: number): ProductEntry | null | undefined {
+    const fresh = this.products.get(id, now);
+    // A TTL of 0 asks for no memory at all: every send reads.
+    if (fresh !== undefined || deps.runtime !== 'node' || ttlMs === 0) return fresh;
+    const stale = this.products.stale(id);
+    if (stale !== undefined) this.refreshLater(deps, id, ttlMs);
+    return stale;
+  }
+
+  private readonly expired = new Set<string>();
+  private refreshing = false;
+
+  private refreshLater(deps: AppDeps, id: string, ttlMs: number): void {
+    this.expired.add(id);
+    if (this.refreshing) return;
+    this.refreshing = true;
+    setImmediate(() => {
+      const ids = [...this.expired];
+      this.expired.clear();
+      this.readProducts(deps, ids, ttlMs)
+        .catch((error: unknown) =>
+          // Entries stay as last read; the next send that asks queues them again.
+          deps.logger.warn('personalize: re-reading expired products failed', {
+            products: ids.length,
+            ...errorFields(error),
+          }),
+        )
+        .finally(() => {
+          this.refreshing = false;
+        });
+    });
   }
 
   /**
@@ -96,6 +134,33 @@ export class ServingCache {
       read.set(id, entry);
     }
     return read;
+  }
+
+  /**
+   * Reads the catalogue into memory ahead of the first sends (Node, at start), in pages between
+   * which requests are answered: with the expired-entry refresh above, no send then waits for a
+   * product read. Up to half the capacity; a larger catalogue warms as it is asked for.
+   */
+  async warmProducts(deps: AppDeps, ttlMs: number): Promise<number> {
+    let after = '';
+    let warmed = 0;
+    while (warmed < PRODUCT_CAPACITY / 2) {
+      const rows = await queryRows<{ id: string }>(
+        deps.db,
+        'select id from products where id > ? order by id limit ?',
+        [after, WARM_PAGE],
+      );
+      if (rows.length === 0) break;
+      await this.readProducts(
+        deps,
+        rows.map((row) => row.id),
+        ttlMs,
+      );
+      warmed += rows.length;
+      after = rows[rows.length - 1]!.id;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return warmed;
   }
 
   async listsByKey(deps: AppDeps, keys: readonly string[], ttlMs: number): Promise<Map<string, ListEntry>> {
