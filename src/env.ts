@@ -67,7 +67,7 @@ export const nodeEnvSchema = z.object({
    */
   ESP_HUB_RECS_REFRESH_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   /**
-   * The send-time webhook's profiles held in memory (embedded database only): about 350 MB per
+   * The send-time webhook's profiles held in memory (embedded database only): about 600 MB per
    * million profiles, loaded at start. `off` reads every send from the database.
    */
   ESP_HUB_SERVING_INDEX: z.enum(['on', 'off']).default('on'),
