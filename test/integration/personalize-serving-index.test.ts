@@ -195,6 +195,16 @@ describe('serving index', () => {
     expect(index.status()).toMatchObject({ state: 'ready', loads: 2 });
     expect(index.get({ byId: false, key: emailKey('quiet@example.com') })?.lastName).toBe('R');
     expect(t.logLines.some((line) => line.includes('change log pruned past what it had read'))).toBe(true);
+
+    // A segment gaining a group makes memberships nobody reported count: everything is read again.
+    await t.deps.db.run(
+      sql.raw(
+        `insert into segments (id, name, group_name, rule_json, version, created_at, updated_at) values ('seg_plain', 'Plain', null, '{}', 1, 0, 0)`,
+      ),
+    );
+    await t.deps.db.run(sql.raw(`update segments set group_name = 'tier' where id = 'seg_plain'`));
+    await index.catchUp();
+    expect(index.status()).toMatchObject({ state: 'ready', loads: 3 });
   });
 
   it('is told of the changes that alter an answer, and not of the ones that do not', async () => {
@@ -252,11 +262,23 @@ describe('serving index', () => {
     expect(
       await change(`update profile_recommendations set confidence = 0.99 where profile_id = '$id'`),
     ).toEqual([quiet]);
+    // Memberships count only in segments with a group (primary segments); a grouping change reloads all.
+    await change(
+      `insert into segments (id, name, group_name, rule_json, version, created_at, updated_at) values ('seg_grouped', 'Grouped', 'tier', '{}', 1, 0, 0), ('seg_plain', 'Plain', null, '{}', 1, 0, 0)`,
+    );
     expect(
       await change(
-        `insert into segment_memberships (segment_id, profile_id, entered_at) values ('seg_zz', '$id', 0)`,
+        `insert into segment_memberships (segment_id, profile_id, entered_at) values ('seg_grouped', '$id', 0)`,
       ),
     ).toEqual([quiet]);
+    expect(
+      await change(
+        `insert into segment_memberships (segment_id, profile_id, entered_at) values ('seg_plain', '$id', 0)`,
+      ),
+    ).toEqual([]);
+    expect(await change(`delete from segment_memberships where profile_id = '$id'`)).toEqual([quiet]);
+    expect(await change(`update segments set priority = 5 where id = 'seg_plain'`)).toEqual([]);
+    expect(await change(`update segments set group_name = 'tier' where id = 'seg_plain'`)).toEqual(['*']);
     expect(await change(`update identities set profile_id = 'prof_other' where profile_id = '$id'`)).toEqual([
       quiet,
       'prof_other',

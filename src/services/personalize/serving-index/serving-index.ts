@@ -63,6 +63,8 @@ export interface ServingIndexOptions {
 }
 
 const PRUNE_STEP = 20_000;
+/** Written by the segments trigger: which memberships count changed, so everything is read again. */
+const RELOAD_ALL = '*';
 const FIRST_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 300_000;
 
@@ -138,6 +140,11 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
           watermark,
           next: changes[0]!.seq,
         });
+        await load();
+        return;
+      }
+      if (changes.some((change) => change.profileId === RELOAD_ALL)) {
+        logger.info('serving index: a segment gained or lost its group; reloading');
         await load();
         return;
       }
