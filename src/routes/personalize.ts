@@ -30,7 +30,8 @@ export function personalizeRoutes(deps: AppDeps) {
     const query = c.req.query();
     try {
       const principal = await authenticatePersonalizeKey(deps, presentedKey(header, query.key));
-      const { rateLimit } = (await settingsFor(deps)).settings.recommendations.webhook;
+      const settings = await settingsFor(deps);
+      const { rateLimit } = settings.settings.recommendations.webhook;
       const allowed = buckets.take(principal.keyId, rateLimit, Date.now());
       if (!allowed.ok) {
         metrics.refusedWith('rate_limited');
@@ -47,6 +48,7 @@ export function personalizeRoutes(deps: AppDeps) {
       }
       const answer = await personalize(deps, query, {
         requestId,
+        settings,
         ifNoneMatch: header('if-none-match'),
       });
       metrics.answered(answer.outcome, performance.now() - started, answer.slotFallback);

@@ -63,9 +63,14 @@ export async function settingsFor(deps: AppDeps): Promise<{ settings: Settings; 
 export async function personalize(
   deps: AppDeps,
   query: Readonly<Record<string, string | undefined>>,
-  context: { requestId: string; ifNoneMatch?: string | undefined },
+  context: {
+    requestId: string;
+    ifNoneMatch?: string | undefined;
+    /** The settings as the caller already read them for this request (settingsFor). */
+    settings?: Awaited<ReturnType<typeof settingsFor>>;
+  },
 ): Promise<PersonalizeResponse> {
-  const { settings, error: settingsError } = await settingsFor(deps);
+  const { settings, error: settingsError } = context.settings ?? (await settingsFor(deps));
   const { recommendations } = settings;
   const request = parsePersonalizeQuery(query, recommendations.webhook);
   const cache = servingCacheFor(deps);
