@@ -90,6 +90,15 @@ describe('node entry (npm start)', () => {
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
     expect(server.output()).toContain('scheduler started');
+    // The embedded database comes with the send-time serving index, loaded (empty) at start.
+    const metrics = await fetch(`http://127.0.0.1:${port}/v1/admin/metrics/personalize`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(((await metrics.json()) as { servingIndex: unknown }).servingIndex).toMatchObject({
+      state: 'ready',
+      loads: 1,
+      profiles: 0,
+    });
   });
 
   it('stops cleanly on SIGTERM', async () => {
