@@ -31,7 +31,7 @@ beforeEach(async () => {
   t = await createShopApp();
   key = await t.keyFor('personalize');
   // Polling off (a long interval): each test applies the log itself with catchUp().
-  index = startServingIndex(t.deps.db, t.deps.logger, { pollMs: 3_600_000, pageSize: 7 });
+  index = startServingIndex(t.deps.db, t.deps.logger, { pollMs: 3_600_000, pageSize: 7, changePageSize: 5 });
   await index.loaded();
 });
 afterEach(async () => {

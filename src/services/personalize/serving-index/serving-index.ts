@@ -56,8 +56,13 @@ export interface ServingIndexStatus {
 }
 
 export interface ServingIndexOptions {
-  /** Profiles per page of the full load and changes per page of catching up (default 2,000). */
+  /** Profiles per page of the full load (default 2,000). */
   pageSize?: number;
+  /**
+   * Changes per page of catching up (default 250): each page blocks sends while its profiles are
+   * read back, so a nightly run's million changes are applied in short steps between requests.
+   */
+  changePageSize?: number;
   /** How often the change log is read (default 250 ms). */
   pollMs?: number;
 }
@@ -73,6 +78,7 @@ const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolv
 
 export function startServingIndex(db: Db, logger: Logger, options: ServingIndexOptions = {}): ServingIndex {
   const pageSize = options.pageSize ?? 2_000;
+  const changePageSize = options.changePageSize ?? 250;
   const pollMs = options.pollMs ?? 250;
   let index: ProfileIndex | undefined;
   let state: ServingIndexStatus['state'] = 'loading';
@@ -132,7 +138,7 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
       if (state !== 'ready' || !index) return;
       const changes = await rawSelect<{ seq: number; profileId: string }>(db, CHANGES_AFTER, [
         watermark,
-        pageSize,
+        changePageSize,
       ]);
       if (changes.length === 0) return;
       if (changes[0]!.seq !== watermark + 1) {
@@ -152,7 +158,7 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
       watermark = changes[changes.length - 1]!.seq;
       changesApplied += changes.length;
       await prune();
-      if (changes.length < pageSize) return;
+      if (changes.length < changePageSize) return;
       await yieldToRequests();
     }
   }
