@@ -30,8 +30,8 @@ export function personalizeRoutes(deps: AppDeps) {
     const query = c.req.query();
     try {
       const principal = await authenticatePersonalizeKey(deps, presentedKey(header, query.key));
-      const settings = await settingsFor(deps);
-      const { rateLimit } = settings.settings.recommendations.webhook;
+      const settingsRead = await settingsFor(deps);
+      const { rateLimit } = settingsRead.settings.recommendations.webhook;
       const allowed = buckets.take(principal.keyId, rateLimit, Date.now());
       if (!allowed.ok) {
         metrics.refusedWith('rate_limited');
@@ -48,7 +48,7 @@ export function personalizeRoutes(deps: AppDeps) {
       }
       const answer = await personalize(deps, query, {
         requestId,
-        settings,
+        settings: settingsRead,
         ifNoneMatch: header('if-none-match'),
       });
       metrics.answered(answer.outcome, performance.now() - started, answer.slotFallback);

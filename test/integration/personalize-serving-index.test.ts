@@ -40,6 +40,13 @@ afterEach(async () => {
 });
 
 const emailKey = (email: string) => `email\u001f${email}`;
+/** A CRM update of one person's traits, as ingest takes it. */
+const fromCrm = (email: string, traits: Record<string, string>) => ({
+  source: 'crm',
+  identifiers: { email },
+  observedAt: NOW,
+  traits,
+});
 const PATHS = [
   '/v1/personalize?email=shoes3@example.com&slots=hero,recs&n=4&send_id=s1',
   '/v1/personalize?email=quiet@example.com&slots=recs&send_id=s1',
@@ -77,14 +84,7 @@ describe('serving index', () => {
   it('follows renames, merges and erasure written by ingest and the erase API', async () => {
     t.deps.servingIndex = index;
     expect((await json('/v1/personalize?email=quiet@example.com&send_id=s')).profile.firstName).toBe('Quinn');
-    await ingest(t.deps, [
-      {
-        source: 'crm',
-        identifiers: { email: 'quiet@example.com' },
-        observedAt: NOW,
-        traits: { first_name: 'Q' },
-      },
-    ]);
+    await ingest(t.deps, [fromCrm('quiet@example.com', { first_name: 'Q' })]);
     // Until the log is applied the held copy answers; after it, the new name.
     expect((await json('/v1/personalize?email=quiet@example.com&send_id=s')).profile.firstName).toBe('Quinn');
     await index.catchUp();
@@ -139,14 +139,7 @@ describe('serving index', () => {
     expect(index.get({ byId: true, key: shoes3.id })?.segments).toBeNull();
 
     // A new customer: not held (a miss reads the database) until a change to it is logged.
-    await ingest(t.deps, [
-      {
-        source: 'crm',
-        identifiers: { email: 'newcomer@example.com' },
-        observedAt: NOW,
-        traits: { first_name: 'Nia' },
-      },
-    ]);
+    await ingest(t.deps, [fromCrm('newcomer@example.com', { first_name: 'Nia' })]);
     await index.catchUp();
     expect(index.get({ byId: false, key: emailKey('newcomer@example.com') })).toBeUndefined();
     expect((await json('/v1/personalize?email=newcomer@example.com&send_id=s')).profile.firstName).toBe(
@@ -159,14 +152,7 @@ describe('serving index', () => {
   });
 
   it('prunes what it applied, and reloads everything when rows were pruned before it read them', async () => {
-    await ingest(t.deps, [
-      {
-        source: 'crm',
-        identifiers: { email: 'quiet@example.com' },
-        observedAt: NOW,
-        traits: { last_name: 'Q' },
-      },
-    ]);
+    await ingest(t.deps, [fromCrm('quiet@example.com', { last_name: 'Q' })]);
     await index.catchUp();
     const count = async () =>
       (await rawSelect<{ n: number }>(t.deps.db, 'select count(*) as n from serving_changes', []))[0]!.n;
@@ -174,18 +160,8 @@ describe('serving index', () => {
     expect(await count()).toBe(0);
 
     await ingest(t.deps, [
-      {
-        source: 'crm',
-        identifiers: { email: 'quiet@example.com' },
-        observedAt: NOW,
-        traits: { last_name: 'R' },
-      },
-      {
-        source: 'crm',
-        identifiers: { email: 'shoes1@example.com' },
-        observedAt: NOW,
-        traits: { last_name: 'S' },
-      },
+      fromCrm('quiet@example.com', { last_name: 'R' }),
+      fromCrm('shoes1@example.com', { last_name: 'S' }),
     ]);
     // Someone else prunes the first of them: the index cannot know what it missed.
     await t.deps.db.run(

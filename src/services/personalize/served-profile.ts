@@ -27,15 +27,11 @@ const asIs: Intern = (text) => text;
 const textOrNull = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
 
 export function servedFromRow(row: ProfileRow, intern: Intern = asIs): ServedProfile {
-  const name = (value: unknown) => {
-    const text = textOrNull(value);
-    return text === null ? null : intern(text);
-  };
   const shared = (value: string | null) => (value === null ? null : intern(value));
   return {
     id: row.id,
-    firstName: name(row.firstName),
-    lastName: name(row.lastName),
+    firstName: shared(textOrNull(row.firstName)),
+    lastName: shared(textOrNull(row.lastName)),
     items:
       row.items === null || row.level === null
         ? null

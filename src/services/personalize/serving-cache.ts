@@ -35,6 +35,8 @@ interface ProductRow {
 const PRODUCT_CAPACITY = 200_000;
 const LIST_CAPACITY = 100_000;
 const WARM_PAGE = 2_000;
+const PRODUCT_COLUMNS =
+  'id, title, url, image_url as image, price, currency, category, in_stock as inStock, active';
 
 /**
  * Products and shared lists for the send-time path, kept in memory for `ttlMs` per instance
@@ -122,8 +124,7 @@ export class ServingCache {
       const padded = padToBucket(chunk, deps.sqlParamLimit);
       const rows = await queryRows<ProductRow>(
         deps.db,
-        `select id, title, url, image_url as image, price, currency, category, in_stock as inStock, active
-         from products where id in (${placeholders(padded.length)})`,
+        `select ${PRODUCT_COLUMNS} from products where id in (${placeholders(padded.length)})`,
         padded,
       );
       for (const row of rows) found.set(row.id, toEntry(row));
@@ -145,17 +146,14 @@ export class ServingCache {
     let after = '';
     let warmed = 0;
     while (warmed < PRODUCT_CAPACITY / 2) {
-      const rows = await queryRows<{ id: string }>(
+      const rows = await queryRows<ProductRow>(
         deps.db,
-        'select id from products where id > ? order by id limit ?',
+        `select ${PRODUCT_COLUMNS} from products where id > ? order by id limit ?`,
         [after, WARM_PAGE],
       );
       if (rows.length === 0) break;
-      await this.readProducts(
-        deps,
-        rows.map((row) => row.id),
-        ttlMs,
-      );
+      const expiresAt = Date.now() + ttlMs;
+      for (const row of rows) this.products.set(row.id, toEntry(row), expiresAt);
       warmed += rows.length;
       after = rows[rows.length - 1]!.id;
       await new Promise<void>((resolve) => setImmediate(resolve));

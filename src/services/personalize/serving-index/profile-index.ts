@@ -58,10 +58,4 @@ export class ProfileIndex {
   get keys(): number {
     return this.byKey.size;
   }
-
-  clear(): void {
-    this.byKey.clear();
-    this.byId.clear();
-    this.strings.clear();
-  }
 }

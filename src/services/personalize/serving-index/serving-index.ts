@@ -112,7 +112,7 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
       const rows = await rawSelect<ProfileRow>(db, LIVE_PROFILES_PAGE, [after, pageSize]);
       if (rows.length === 0) break;
       const last = rows[rows.length - 1]!.id;
-      const keys = groupKeys(await rawSelect<KeyRow>(db, KEYS_IN_ID_RANGE, [after, last]));
+      const keys = keysByProfile(await rawSelect<KeyRow>(db, KEYS_IN_ID_RANGE, [after, last]));
       for (const row of rows) fresh.put(servedFromRow(row, fresh.intern), keys.get(row.id) ?? []);
       after = last;
       if (closed) return;
@@ -124,7 +124,7 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
     loads++;
     lastLoadSeconds = (performance.now() - started) / 1000;
     state = 'ready';
-    await prune();
+    await pruneLoaded();
     logger.info('serving index loaded', {
       profiles: fresh.profiles,
       keys: fresh.keys,
@@ -157,7 +157,8 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
       await reload(index, [...new Set(changes.map((change) => change.profileId))]);
       watermark = changes[changes.length - 1]!.seq;
       changesApplied += changes.length;
-      await prune();
+      // What was just applied: one page of rows, contiguous up to the watermark.
+      await db.delete(servingChanges).where(lte(servingChanges.seq, watermark));
       if (changes.length < changePageSize) return;
       await yieldToRequests();
     }
@@ -168,7 +169,7 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
     // Padded to a power of two: a handful of statement texts, each compiled once.
     const padded = padToBucket(ids, Number.MAX_SAFE_INTEGER);
     const rows = await rawSelect<ProfileRow>(db, profilesWithIds(padded.length), padded);
-    const keys = groupKeys(await rawSelect<KeyRow>(db, keysOfProfiles(padded.length), padded));
+    const keys = keysByProfile(await rawSelect<KeyRow>(db, keysOfProfiles(padded.length), padded));
     // Every eviction before any put: a key a merge moved goes to the survivor whatever the order.
     for (const id of ids) into.evict(id);
     for (const row of rows) {
@@ -178,10 +179,11 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
   }
 
   /**
-   * What has been applied is not needed again. One server follows one embedded file, so the
-   * follower prunes as it goes; the scheduler prunes by age where nothing follows (D1, libSQL).
+   * After a load, the log up to its watermark is not needed again (possibly a nightly run's
+   * million rows). One server follows one embedded file, so the follower prunes as it goes; the
+   * scheduler prunes by age where nothing follows (D1, libSQL).
    */
-  async function prune(): Promise<void> {
+  async function pruneLoaded(): Promise<void> {
     for (;;) {
       const [oldest] = await rawSelect<{ seq: number | null }>(db, FIRST_CHANGE_SEQ, []);
       if (oldest?.seq == null || oldest.seq > watermark) return;
@@ -265,7 +267,7 @@ interface KeyRow {
   profileId: string;
 }
 
-function groupKeys(rows: readonly KeyRow[]): Map<string, string[]> {
+function keysByProfile(rows: readonly KeyRow[]): Map<string, string[]> {
   const byProfile = new Map<string, string[]>();
   for (const { key, profileId } of rows) {
     const keys = byProfile.get(profileId);
