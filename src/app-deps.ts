@@ -5,6 +5,7 @@ import type { ApiKeyRole } from './db/schema/index.js';
 import type { PhoneOffload } from './identity/phone-offload.js';
 import type { Logger } from './lib/logger.js';
 import type { SecretBox } from './lib/secret-box.js';
+import type { ScoringThreads } from './recommend/serving/scoring-model.js';
 import type { ProfileReader } from './services/personalize/profile-reader.js';
 import type { ServingIndex } from './services/personalize/serving-index/serving-index.js';
 
@@ -42,6 +43,8 @@ export interface AppDeps {
   phoneOffload?: PhoneOffload;
   /** Node, embedded database: the webhook's profile reads on another thread (see profile-reader.ts). */
   profileReader?: ProfileReader;
+  /** Node: a full recommendation run scores its pages on these threads (ESP_HUB_RECS_THREADS). */
+  scoringThreads?: ScoringThreads;
   /** Node, embedded database: the webhook's profiles held in memory (see serving-index.ts). */
   servingIndex?: ServingIndex;
   /**

@@ -71,6 +71,11 @@ export const nodeEnvSchema = z.object({
    * million profiles, loaded at start. `off` reads every send from the database.
    */
   ESP_HUB_SERVING_INDEX: z.enum(['on', 'off']).default('on'),
+  /**
+   * Threads that score a full recommendation run's pages after the fit (default: one per core);
+   * 0 scores on the main thread.
+   */
+  ESP_HUB_RECS_THREADS: z.coerce.number().int().min(0).max(64).optional(),
 });
 export type NodeEnv = z.infer<typeof nodeEnvSchema>;
 

@@ -1,4 +1,5 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppDeps } from '../app-deps.js';
@@ -10,6 +11,7 @@ import type { NodeEnv } from '../env.js';
 import { createPhoneOffload } from '../identity/phone-offload.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { createSecretBox, generateSecretKey, parseSecretKey } from '../lib/secret-box.js';
+import { createScoringThreads } from '../recommend/serving/scoring-threads.js';
 import { createProfileReader } from '../services/personalize/profile-reader.js';
 import { startServingIndex } from '../services/personalize/serving-index/serving-index.js';
 import { warmServingCache } from '../services/personalize/serving-index/warm.js';
@@ -81,6 +83,7 @@ export async function createNodeRuntime(
     connectorContext: (signal) => createConnectorContext({ logger, files, signal }),
     sqlParamLimit: 30_000,
     phoneOffload,
+    scoringThreads: createScoringThreads(env.ESP_HUB_RECS_THREADS ?? availableParallelism()),
     ...(profileReader ? { profileReader } : {}),
     ...(servingIndex ? { servingIndex } : {}),
     settings: {

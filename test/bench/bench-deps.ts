@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { AppDeps } from '../../src/app-deps.js';
 import { createConnectorContext } from '../../src/connector-kit/context.js';
@@ -7,6 +8,7 @@ import { MIGRATIONS_FOLDER } from '../../src/entry/node-runtime.js';
 import { createPhoneOffload } from '../../src/identity/phone-offload.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createSecretBox } from '../../src/lib/secret-box.js';
+import { createScoringThreads } from '../../src/recommend/serving/scoring-threads.js';
 
 /**
  * The app's dependencies on a fresh embedded SQLite file in `dir`, as the Node entry builds them,
@@ -35,6 +37,12 @@ export async function openBenchDeps(dir: string): Promise<{ deps: AppDeps; close
       // The Node entry's limit; the Worker's D1 limit (100) is exercised by the tests.
       sqlParamLimit: 30_000,
       phoneOffload,
+      // As the Node entry: ESP_HUB_RECS_THREADS, else one per core.
+      scoringThreads: createScoringThreads(
+        process.env.ESP_HUB_RECS_THREADS === undefined
+          ? availableParallelism()
+          : Number(process.env.ESP_HUB_RECS_THREADS),
+      ),
       settings: { maxBodyBytes: 1 << 20, corsOrigins: [] },
     },
   };

@@ -4,10 +4,13 @@ import { atomic } from '../../db/atomic.js';
 import { profileRecommendations, recommendationRuns } from '../../db/schema/recommendations.js';
 import { newId } from '../../lib/ids.js';
 import { loadSettings } from '../../services/settings.js';
-import { loadCatalog } from './catalog.js';
+import { extendCatalog, loadCatalog } from './catalog.js';
+import { cooperative } from './cooperative.js';
 import { fitSharedModel } from './fit.js';
 import { nextProfilePage, RECOMMENDATION_PAGE_SIZE } from './profile-context.js';
-import { type CatalogView, scoreProfiles } from './score-page.js';
+import { type CatalogView, loadPage, type ScoredPage, scoreLoadedPage } from './score-page.js';
+import { type PageScorer, scoringModel } from './scoring-model.js';
+import type { ServingSettings } from './settings.js';
 import { inMemoryModel, type SharedModel, storedModel } from './shared-model.js';
 import { profileRowWrites, storeSharedLists } from './store.js';
 
@@ -48,59 +51,33 @@ export async function startRecommendationRun(deps: AppDeps): Promise<string> {
  */
 export async function continueRecommendationRun(
   deps: AppDeps,
-  options: { deadline?: number } = {},
+  options: { deadline?: number; pageSize?: number } = {},
 ): Promise<RecommendationProgress | null> {
   const [run] = await deps.db.select().from(recommendationRuns).where(isNull(recommendationRuns.finishedAt));
   if (!run) return null;
   const settings = (await loadSettings(deps)).recommendations;
   const counts = { ...run.counts };
   const pastDeadline = () => options.deadline !== undefined && Date.now() >= options.deadline;
-  let model: SharedModel;
-  let catalog: CatalogView;
-  let fit: RecommendationProgress['fit'];
-  if (!run.fittedAt) {
-    if (pastDeadline()) return { id: run.id, done: false, counts };
-    const started = performance.now();
-    const now = deps.now();
-    catalog = { items: await loadCatalog(deps), complete: true };
-    const fitted = await fitSharedModel(deps, settings, catalog.items, now.getTime());
-    await storeSharedLists(deps, fitted.lists, fitted.votes, now);
-    await deps.db.update(recommendationRuns).set({ fittedAt: now }).where(eq(recommendationRuns.id, run.id));
-    model = inMemoryModel(fitted.votes, fitted.lists);
-    fit = {
-      profiles: fitted.profiles,
-      interactions: fitted.interactions,
-      lists: fitted.lists.size + fitted.votedProducts,
-      seconds: (performance.now() - started) / 1000,
-    };
-  } else {
-    model = storedModel(deps, run.fittedAt.getTime());
-    catalog = { items: new Map(), complete: false };
-  }
-
+  if (!run.fittedAt && pastDeadline()) return { id: run.id, done: false, counts };
+  const { scorer, ahead, fit } = run.fittedAt
+    ? { scorer: storedListsScorer(deps, run.fittedAt, settings), ahead: 1, fit: undefined }
+    : await fitRun(deps, run.id, settings);
   let cursor = run.cursor ?? '';
-  for (;;) {
-    if (pastDeadline()) return { id: run.id, done: false, counts, ...(fit ? { fit } : {}) };
-    const ids = await nextProfilePage(deps, cursor, RECOMMENDATION_PAGE_SIZE);
-    if (ids.length === 0) break;
-    cursor = ids[ids.length - 1]!;
-    const { rows, levels } = await scoreProfiles(
+  try {
+    const finished = await scorePages(
       deps,
-      ids,
-      { from: ids[0]!, to: cursor },
-      model,
-      catalog,
+      run.id,
+      cursor,
+      counts,
       settings,
-      deps.now().getTime(),
+      { ahead, pageSize: options.pageSize ?? RECOMMENDATION_PAGE_SIZE },
+      pastDeadline,
+      scorer,
     );
-    counts.profiles += rows.length;
-    counts.personal += levels.personal;
-    counts.segment += levels.segment;
-    counts.global += levels.global;
-    await atomic(deps.db, [
-      ...profileRowWrites(deps, rows),
-      deps.db.update(recommendationRuns).set({ cursor, counts }).where(eq(recommendationRuns.id, run.id)),
-    ]);
+    cursor = finished.cursor;
+    if (!finished.done) return { id: run.id, done: false, counts, ...(fit ? { fit } : {}) };
+  } finally {
+    await scorer.close();
   }
   // Rows this run did not write belong to profiles merged away or erased since the last one.
   await atomic(deps.db, [
@@ -117,4 +94,121 @@ export async function continueRecommendationRun(
 export async function recomputeRecommendations(deps: AppDeps): Promise<RecommendationProgress> {
   await startRecommendationRun(deps);
   return (await continueRecommendationRun(deps))!;
+}
+
+/**
+ * The fit of a run: every interaction read, the shared lists fitted and stored. Pages are then
+ * scored from the fitted model in memory: on the scoring threads when there are any (the model is
+ * copied to them and this thread lets it go; `ahead` keeps each thread one page busy and one
+ * waiting), else on this thread.
+ */
+async function fitRun(
+  deps: AppDeps,
+  runId: string,
+  settings: ServingSettings,
+): Promise<{ scorer: PageScorer; ahead: number; fit: NonNullable<RecommendationProgress['fit']> }> {
+  const started = performance.now();
+  const now = deps.now();
+  const catalog: CatalogView = { items: await loadCatalog(deps), complete: true };
+  const fitted = await fitSharedModel(deps, settings, catalog.items, now.getTime());
+  await storeSharedLists(deps, fitted.lists, fitted.votes, now);
+  await deps.db.update(recommendationRuns).set({ fittedAt: now }).where(eq(recommendationRuns.id, runId));
+  const fit = {
+    profiles: fitted.profiles,
+    interactions: fitted.interactions,
+    lists: fitted.lists.size + fitted.votedProducts,
+    seconds: (performance.now() - started) / 1000,
+  };
+  const threads = deps.scoringThreads;
+  if (threads && threads.count > 0) {
+    const scorer = threads.open(scoringModel(fitted.votes, fitted.lists, catalog.items, settings));
+    return { scorer, ahead: 2 * threads.count, fit };
+  }
+  const model = inMemoryModel(fitted.votes, fitted.lists);
+  return { scorer: mainThreadScorer(deps, model, catalog, settings), ahead: 1, fit };
+}
+
+/** A resumed run (the next Workers tick, or after a failure) scores from the stored lists. */
+function storedListsScorer(deps: AppDeps, fittedAt: Date, settings: ServingSettings): PageScorer {
+  return mainThreadScorer(
+    deps,
+    storedModel(deps, fittedAt.getTime()),
+    { items: new Map(), complete: false },
+    settings,
+  );
+}
+
+function mainThreadScorer(
+  deps: AppDeps,
+  model: SharedModel,
+  catalog: CatalogView,
+  settings: ServingSettings,
+): PageScorer {
+  return {
+    score: (page) =>
+      scoreLoadedPage(page, model, catalog, settings, {
+        extendCatalog: (products) => extendCatalog(deps, catalog.items, products),
+        pause: cooperative(),
+      }),
+    close: async () => {},
+  };
+}
+
+/**
+ * Reads, scores and writes pages of live profiles after `cursor`, in id order, until none are left
+ * (done) or `pastDeadline`. Up to `ahead` pages are read while earlier ones are scored; each is written
+ * with the run's cursor and counts in one transaction, in order, so a resumed run starts after the
+ * last page written and no profile is skipped.
+ */
+async function scorePages(
+  deps: AppDeps,
+  runId: string,
+  startCursor: string,
+  counts: RunRow['counts'],
+  settings: ServingSettings,
+  { ahead, pageSize }: { ahead: number; pageSize: number },
+  pastDeadline: () => boolean,
+  scorer: PageScorer,
+): Promise<{ cursor: string; done: boolean }> {
+  const inFlight: Array<{ cursor: string; scored: Promise<ScoredPage> }> = [];
+  let readCursor = startCursor;
+  let writtenCursor = startCursor;
+  let exhausted = false;
+
+  const writeOldest = async () => {
+    const { cursor, scored } = inFlight.shift()!;
+    const { rows, levels } = await scored;
+    counts.profiles += rows.length;
+    counts.personal += levels.personal;
+    counts.segment += levels.segment;
+    counts.global += levels.global;
+    await atomic(deps.db, [
+      ...profileRowWrites(deps, rows),
+      deps.db.update(recommendationRuns).set({ cursor, counts }).where(eq(recommendationRuns.id, runId)),
+    ]);
+    writtenCursor = cursor;
+  };
+
+  try {
+    while (!exhausted && !pastDeadline()) {
+      const ids = await nextProfilePage(deps, readCursor, pageSize);
+      if (ids.length === 0) {
+        exhausted = true;
+        break;
+      }
+      readCursor = ids[ids.length - 1]!;
+      const now = deps.now().getTime();
+      const page = await loadPage(deps, ids, { from: ids[0]!, to: readCursor }, settings, now);
+      const scored = scorer.score(page);
+      // Awaited in order below; a failure meanwhile must not count as unhandled.
+      scored.catch(() => {});
+      inFlight.push({ cursor: readCursor, scored });
+      if (inFlight.length >= ahead) await writeOldest();
+    }
+    while (inFlight.length > 0) await writeOldest();
+  } finally {
+    // After a failure, pages scored but not written are scored again by the next call.
+    inFlight.length = 0;
+  }
+  return { cursor: writtenCursor, done: exhausted };
 }

@@ -7,10 +7,10 @@ import type { RecommendationModel, ScoredItem } from '../types.js';
 import { extendCatalog } from './catalog.js';
 import { cooperative } from './cooperative.js';
 import { round } from './fit.js';
-import { loadInteractions, type ProfileScope } from './interactions.js';
+import { type InteractionRow, loadInteractions, type ProfileScope } from './interactions.js';
 import { listModel, precomputedModel } from './list-model.js';
 import { categoryCandidates, KnnScorer } from './personal-scorer.js';
-import { loadProfileContexts } from './profile-context.js';
+import { loadProfileContexts, type ProfileContext } from './profile-context.js';
 import { type ProfileInput, profileInput } from './profile-inputs.js';
 import type { ServingSettings } from './settings.js';
 import type { SharedModel } from './shared-model.js';
@@ -31,6 +31,36 @@ export interface CatalogView {
 
 type Answer = { items: RecommendedItem[]; level: FallbackLevelName; confidence: number };
 
+/** What scoring a page reads from the database: each profile's interactions and context. */
+export interface LoadedPage {
+  ids: readonly string[];
+  interactions: Map<string, InteractionRow[]>;
+  contexts: Map<string, ProfileContext>;
+  /** Epoch ms: the page's clock for decay and the rules. */
+  now: number;
+}
+
+export interface ScoredPage {
+  rows: ProfileRecommendationRow[];
+  levels: Record<FallbackLevelName, number>;
+}
+
+/** The page's interactions (within the look-back window) and contexts. */
+export async function loadPage(
+  deps: AppDeps,
+  ids: readonly string[],
+  scope: ProfileScope,
+  settings: ServingSettings,
+  now: number,
+): Promise<LoadedPage> {
+  const since = now - settings.interactions.lookbackDays * DAY_MS;
+  const [interactions, contexts] = await Promise.all([
+    loadInteractions(deps, scope, since),
+    loadProfileContexts(deps, ids),
+  ]);
+  return { ids, interactions, contexts, now };
+}
+
 /**
  * Each profile's top N through the fallback chain (src/recommend/fallback.ts): personal (item-KNN
  * blended with category affinity, both scored over the candidates the profile's products reach),
@@ -45,12 +75,32 @@ export async function scoreProfiles(
   catalog: CatalogView,
   settings: ServingSettings,
   now: number,
-): Promise<{ rows: ProfileRecommendationRow[]; levels: Record<FallbackLevelName, number> }> {
-  const since = now - settings.interactions.lookbackDays * DAY_MS;
-  const [interactions, contexts] = await Promise.all([
-    loadInteractions(deps, scope, since),
-    loadProfileContexts(deps, ids),
-  ]);
+): Promise<ScoredPage> {
+  const page = await loadPage(deps, ids, scope, settings, now);
+  return scoreLoadedPage(page, model, catalog, settings, {
+    extendCatalog: (products) => extendCatalog(deps, catalog.items, products),
+    pause: cooperative(),
+  });
+}
+
+/**
+ * How scoring reaches outside itself. On the main thread it reads missing products and yields the
+ * event loop; on a scoring thread (scoring-threads.ts) the catalogue is complete and nothing waits.
+ */
+export interface PageScoringIo {
+  extendCatalog(products: Iterable<string>): Promise<void>;
+  pause(): Promise<void>;
+}
+
+/** The CPU part of `scoreProfiles`: the same answers from a page already read. */
+export async function scoreLoadedPage(
+  page: LoadedPage,
+  model: SharedModel,
+  catalog: CatalogView,
+  settings: ServingSettings,
+  io: PageScoringIo,
+): Promise<ScoredPage> {
+  const { ids, interactions, contexts, now } = page;
   const inputs = new Map<string, ProfileInput>();
   const products = new Set<string>();
   for (const id of ids) {
@@ -58,7 +108,7 @@ export async function scoreProfiles(
     for (const cell of input.cells) products.add(cell.productId);
     inputs.set(id, input);
   }
-  if (!catalog.complete) await extendCatalog(deps, catalog.items, products);
+  if (!catalog.complete) await io.extendCatalog(products);
   const categories = new Set<string>();
   for (const product of products) {
     const category = catalog.items.get(product)?.category;
@@ -69,7 +119,7 @@ export async function scoreProfiles(
     model.votesFor(products),
     model.lists(['global', ...[...categories].map((category) => `category:${category}`), ...groupKeys]),
   ]);
-  const personal = await personalModel(deps, inputs, votes, lists, catalog, settings);
+  const personal = await personalModel(inputs, votes, lists, catalog, settings, io);
 
   const global = lists.get('global') ?? { items: [], support: 0 };
   const globalModel = listModel(global);
@@ -79,9 +129,8 @@ export async function scoreProfiles(
   const levels: Record<FallbackLevelName, number> = { personal: 0, segment: 0, global: 0 };
   const rows: ProfileRecommendationRow[] = [];
   const computedAt = new Date(now);
-  const pause = cooperative();
   for (const id of ids) {
-    await pause();
+    await io.pause();
     const input = inputs.get(id)!;
     const context = contexts.get(id);
     const groupKey = context?.groupKeys.find((key) => lists.has(key));
@@ -130,12 +179,12 @@ export async function scoreProfiles(
  * will skip (too little evidence) get none.
  */
 async function personalModel(
-  deps: AppDeps,
   inputs: ReadonlyMap<string, ProfileInput>,
   votes: VoteTable,
   lists: ReadonlyMap<string, { items: RecommendedItem[] }>,
   catalog: CatalogView,
   settings: ServingSettings,
+  io: PageScoringIo,
 ): Promise<RecommendationModel> {
   const categoryLists = new Map<string, readonly RecommendedItem[]>();
   for (const [key, list] of lists)
@@ -147,9 +196,8 @@ async function personalModel(
   const category = new Map<string, ScoredItem[]>();
   const candidates = new Set<string>();
   const { minConfidence, halfSupport } = settings.fallback;
-  const pause = cooperative();
   for (const [id, input] of inputs) {
-    await pause();
+    await io.pause();
     if (supportConfidence(input.cells.length, halfSupport.personal) < minConfidence) continue;
     // Deep enough that excluded items (browsed, bought) still leave `depth`.
     const size = depth + input.cells.length + input.purchases.size;
@@ -169,7 +217,7 @@ async function personalModel(
   }
   if (!catalog.complete) {
     for (const list of lists.values()) for (const item of list.items) candidates.add(item.productId);
-    await extendCatalog(deps, catalog.items, candidates);
+    await io.extendCatalog(candidates);
   }
   const support = (id: string) => inputs.get(id)?.cells.length ?? 0;
   return blendModels(
