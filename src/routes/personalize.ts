@@ -12,6 +12,16 @@ import { SLOT_NAMES } from '../services/personalize/settings.js';
 const REQUEST_ID = /^[\w\-=.:]{1,255}$/;
 
 /**
+ * Node: resolves after the event loop's poll phase, so the answers to every request that phase
+ * read go out together. Writing each answer as soon as it is built makes one wake-up of the idle
+ * ESP side per response (on loopback, the sender's write delivers the bytes and wakes the reader);
+ * written back to back, one burst costs about one. Measured at 200,000 profiles, 50 connections:
+ * 4,913–5,055 sends/s answering at once, 7,128–7,408 deferred (docs/benchmarks.md). The delay is
+ * the rest of the current loop turn: microseconds when idle.
+ */
+const writeWindow = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * GET /v1/personalize, the send-time webhook. It takes its dependencies here rather than from the
  * app's middleware because app.ts registers it ahead of that middleware (request id, secure
  * headers): it sets what it needs itself, since every send pays for whatever runs here.
@@ -52,6 +62,7 @@ export function personalizeRoutes(deps: AppDeps) {
         ifNoneMatch: header('if-none-match'),
       });
       metrics.answered(answer.outcome, performance.now() - started, answer.slotFallback);
+      if (deps.runtime === 'node') await writeWindow();
       // A Response with a plain header object: Hono's c.body() builds a Headers object for more
       // than one header, and the Node adapter then converts it back; this goes out as it is.
       return new Response(answer.status === 304 ? null : answer.body, {
