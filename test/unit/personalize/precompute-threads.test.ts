@@ -3,7 +3,6 @@ import type { AppDeps } from '../../../src/app-deps.js';
 import {
   profileRecommendations,
   profiles,
-  recommendationRuns,
   segmentMemberships,
   segments,
 } from '../../../src/db/schema/index.js';
@@ -91,24 +90,30 @@ describe('a full run scored on threads', () => {
     expect(threaded?.counts.segment).toBeGreaterThan(0);
   });
 
-  it('keeps the cursor at the last page written when a thread fails, and the next call finishes', async () => {
+  it('goes on on the main thread when a thread fails, and stores the same lists', async () => {
+    await fullRun(t.deps);
+    const expected = await storedLists(t.deps);
+
     const threads = failingThreads(4);
     t.deps.scoringThreads = threads;
-    await startRecommendationRun(t.deps);
-    await expect(continueRecommendationRun(t.deps, { pageSize: PAGE_SIZE })).rejects.toThrow('thread lost');
-
-    const [run] = await t.deps.db.select().from(recommendationRuns);
-    // Pages 1–3 were written in order; page 4 failed and nothing after it was stored.
-    expect(run?.counts.profiles).toBe(3 * PAGE_SIZE);
-    expect(run?.finishedAt).toBeNull();
-    expect(await t.deps.db.select().from(profileRecommendations)).toHaveLength(3 * PAGE_SIZE);
-    // The threads were closed: scoring on them again is refused.
+    const progress = await fullRun(t.deps);
+    expect(progress).toMatchObject({ done: true, counts: { profiles: 62 } });
+    expect(await storedLists(t.deps)).toEqual(expected);
+    expect(
+      t.logLines.some((line) => line.includes('a scoring thread failed') && line.includes('thread lost')),
+    ).toBe(true);
+    // The threads were closed when the main thread took over.
     await expect(threads.opened[0]!.score({} as never)).rejects.toThrow();
+  });
 
-    // Resumed from the stored lists on the main thread (this call did not fit).
-    const resumed = await continueRecommendationRun(t.deps, { pageSize: PAGE_SIZE });
-    expect(resumed).toMatchObject({ done: true, counts: { profiles: 62 } });
-    expect(await t.deps.db.select().from(profileRecommendations)).toHaveLength(62);
+  it('survives threads that run out of memory (a heap limit far below the model)', async () => {
+    await fullRun(t.deps);
+    const expected = await storedLists(t.deps);
+    t.deps.scoringThreads = createScoringThreads(2, { heapMb: 2 });
+    const progress = await fullRun(t.deps);
+    expect(progress).toMatchObject({ done: true, counts: { profiles: 62 } });
+    expect(await storedLists(t.deps)).toEqual(expected);
+    expect(t.logLines.some((line) => line.includes('a scoring thread failed'))).toBe(true);
   });
 
   it('reports an error inside a thread as a failed page, with where it happened', async () => {
