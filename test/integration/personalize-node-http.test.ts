@@ -66,3 +66,21 @@ describe('GET /v1/personalize on the Node server', () => {
     expect(await badN.json()).toMatchObject({ error: { message: expect.stringContaining('n') } });
   });
 });
+
+describe('answers written together (Node)', () => {
+  it('holds a built answer until the poll phase has ended, so answers of one burst go out together', async () => {
+    // A first call reads the key and the settings; the second is answered from memory alone.
+    const headers = { authorization: `Bearer ${key}` };
+    expect((await t.app.request(PATH, { headers })).status).toBe(200);
+    // Queued before the answer is built: it runs in this turn's check phase. An answer written at
+    // once would be ready before it; one held for the rest of the turn comes after it.
+    let checkPhasePassed = false;
+    const answered = t.app.request(PATH, { headers });
+    setImmediate(() => {
+      checkPhasePassed = true;
+    });
+    const response = await answered;
+    expect(response.status).toBe(200);
+    expect(checkPhasePassed).toBe(true);
+  });
+});
