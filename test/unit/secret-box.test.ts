@@ -15,7 +15,9 @@ describe('secret box (AES-256-GCM)', () => {
     const box = await createSecretBox(parseSecretKey(generateSecretKey())!);
     const sealed = await box.seal('secret');
     const [version, iv, body] = sealed.split('.');
-    const flipped = `${version}.${iv}.${body!.slice(0, -2)}${body!.endsWith('A') ? 'B' : 'A'}${body!.slice(-1)}`;
+    // The second-to-last character always carries tag bits; it is replaced by a different one.
+    const replaced = body!.at(-2) === 'A' ? 'B' : 'A';
+    const flipped = `${version}.${iv}.${body!.slice(0, -2)}${replaced}${body!.slice(-1)}`;
     await expect(box.open(flipped)).rejects.toThrow();
     const other = await createSecretBox(parseSecretKey(generateSecretKey())!);
     await expect(other.open(sealed)).rejects.toThrow();
