@@ -3,17 +3,22 @@ import type { AppDeps } from '../../app-deps.js';
 import { atomic } from '../../db/atomic.js';
 import { profileRecommendations, recommendationRuns } from '../../db/schema/recommendations.js';
 import { newId } from '../../lib/ids.js';
-import { errorFields } from '../../lib/logger.js';
 import { loadSettings } from '../../services/settings.js';
-import { extendCatalog, loadCatalog } from './catalog.js';
-import { cooperative } from './cooperative.js';
+import { loadCatalog } from './catalog.js';
 import { fitSharedModel } from './fit.js';
-import { nextProfilePage, RECOMMENDATION_PAGE_SIZE } from './profile-context.js';
-import { type CatalogView, loadPage, type ScoredPage, scoreLoadedPage } from './score-page.js';
+import {
+  mainThreadScorer,
+  storedListsScorer,
+  THREAD_PAGE_SIZE,
+  withMainThreadFallback,
+} from './page-scorers.js';
+import { RECOMMENDATION_PAGE_SIZE } from './profile-context.js';
+import { scorePages } from './run-pages.js';
+import type { CatalogView } from './score-page.js';
 import { type PageScorer, scoringModel } from './scoring-model.js';
 import type { ServingSettings } from './settings.js';
-import { inMemoryModel, type SharedModel, storedModel } from './shared-model.js';
-import { profileRowWrites, storeSharedLists } from './store.js';
+import { inMemoryModel } from './shared-model.js';
+import { storeSharedLists } from './store.js';
 
 type RunRow = typeof recommendationRuns.$inferSelect;
 
@@ -143,124 +148,4 @@ async function fitRun(
     pageSize: RECOMMENDATION_PAGE_SIZE,
     fit,
   };
-}
-
-/**
- * Profiles per page on the scoring threads. A thread holds a whole page's candidates at once, and
- * smaller pages keep its heap small: at 200,000 profiles the run peaked at 1,348 MB with pages of
- * 1,000 against 1,679 MB with 5,000, in the same time.
- */
-const THREAD_PAGE_SIZE = 1_000;
-
-/**
- * Threads that fail (out of memory, a crash) hand the run to the main thread: the pages they held
- * and every later one are scored from the stored lists there, as a resumed run would, and the run
- * still finishes.
- */
-function withMainThreadFallback(deps: AppDeps, threads: PageScorer, fallback: () => PageScorer): PageScorer {
-  let inline: PageScorer | undefined;
-  return {
-    async score(page) {
-      if (!inline) {
-        try {
-          return await threads.score(page);
-        } catch (error) {
-          if (!inline) {
-            deps.logger.warn('recommendations: a scoring thread failed; the run goes on on the main thread', {
-              ...errorFields(error),
-            });
-            inline = fallback();
-            void threads.close();
-          }
-        }
-      }
-      return inline.score(page);
-    },
-    close: () => threads.close(),
-  };
-}
-
-/** A resumed run (the next Workers tick, or after a failure) scores from the stored lists. */
-function storedListsScorer(deps: AppDeps, fittedAt: Date, settings: ServingSettings): PageScorer {
-  return mainThreadScorer(
-    deps,
-    storedModel(deps, fittedAt.getTime()),
-    { items: new Map(), complete: false },
-    settings,
-  );
-}
-
-function mainThreadScorer(
-  deps: AppDeps,
-  model: SharedModel,
-  catalog: CatalogView,
-  settings: ServingSettings,
-): PageScorer {
-  return {
-    score: (page) =>
-      scoreLoadedPage(page, model, catalog, settings, {
-        extendCatalog: (products) => extendCatalog(deps, catalog.items, products),
-        pause: cooperative(),
-      }),
-    close: async () => {},
-  };
-}
-
-/**
- * Reads, scores and writes pages of live profiles after `cursor`, in id order, until none are left
- * (done) or `pastDeadline`. Up to `ahead` pages are read while earlier ones are scored; each is written
- * with the run's cursor and counts in one transaction, in order, so a resumed run starts after the
- * last page written and no profile is skipped.
- */
-async function scorePages(
-  deps: AppDeps,
-  runId: string,
-  startCursor: string,
-  counts: RunRow['counts'],
-  settings: ServingSettings,
-  { ahead, pageSize }: { ahead: number; pageSize: number },
-  pastDeadline: () => boolean,
-  scorer: PageScorer,
-): Promise<{ cursor: string; done: boolean }> {
-  const inFlight: Array<{ cursor: string; scored: Promise<ScoredPage> }> = [];
-  let readCursor = startCursor;
-  let writtenCursor = startCursor;
-  let exhausted = false;
-
-  const writeOldest = async () => {
-    const { cursor, scored } = inFlight.shift()!;
-    const { rows, levels } = await scored;
-    counts.profiles += rows.length;
-    counts.personal += levels.personal;
-    counts.segment += levels.segment;
-    counts.global += levels.global;
-    await atomic(deps.db, [
-      ...profileRowWrites(deps, rows),
-      deps.db.update(recommendationRuns).set({ cursor, counts }).where(eq(recommendationRuns.id, runId)),
-    ]);
-    writtenCursor = cursor;
-  };
-
-  try {
-    while (!exhausted && !pastDeadline()) {
-      const ids = await nextProfilePage(deps, readCursor, pageSize);
-      if (ids.length === 0) {
-        exhausted = true;
-        break;
-      }
-      readCursor = ids[ids.length - 1]!;
-      const now = deps.now().getTime();
-      const page = await loadPage(deps, ids, { from: ids[0]!, to: readCursor }, settings, now);
-      const scored = scorer.score(page);
-      // Awaited in order below; a failure meanwhile must not count as unhandled.
-      scored.catch(() => {});
-      inFlight.push({ cursor: readCursor, scored });
-      if (inFlight.length >= ahead) await writeOldest();
-    }
-    while (inFlight.length > 0) await writeOldest();
-  } finally {
-    // After a failure, pages scored but not written are scored again by the next call.
-    inFlight.length = 0;
-  }
-  return { cursor: writtenCursor, done: exhausted };
 }

@@ -17,7 +17,7 @@ const WORKER_URL = new URL('./scoring-worker.ts', import.meta.url).href;
  * Each thread's old-space limit. Without one V8 lets a scoring thread's heap grow to 350–450 MB
  * between collections; with it the heap is collected sooner, at no measurable cost in time (200,000
  * profiles: peak RSS 1,236 MB at 400 MB against 1,348 MB without). A thread that outgrows it (a far
- * larger catalogue) stops, and the run goes on on the main thread (recompute.ts).
+ * larger catalogue) stops, and the run goes on on the main thread (page-scorers.ts).
  */
 const THREAD_HEAP_MB = 512;
 
