@@ -41,6 +41,14 @@ describe('environment', () => {
     expect(message).toMatch(/ESP_HUB_DATABASE_URL: must be a libSQL URL/);
   });
 
+  it('takes a number of scoring threads, 0 for none, unset for one per core', () => {
+    expect(parseEnv(nodeEnvSchema, {}).ESP_HUB_RECS_THREADS).toBeUndefined();
+    expect(parseEnv(nodeEnvSchema, { ESP_HUB_RECS_THREADS: '0' }).ESP_HUB_RECS_THREADS).toBe(0);
+    expect(parseEnv(nodeEnvSchema, { ESP_HUB_RECS_THREADS: '3' }).ESP_HUB_RECS_THREADS).toBe(3);
+    expect(() => parseEnv(nodeEnvSchema, { ESP_HUB_RECS_THREADS: 'two' })).toThrow(/ESP_HUB_RECS_THREADS: /);
+    expect(() => parseEnv(nodeEnvSchema, { ESP_HUB_RECS_THREADS: '-1' })).toThrow(/ESP_HUB_RECS_THREADS: /);
+  });
+
   it('requires the secret key on Workers, by name', () => {
     expect(() => parseEnv(workerEnvSchema, {})).toThrow(/ESP_HUB_SECRET_KEY: is required/);
     expect(parseEnv(workerEnvSchema, { ESP_HUB_SECRET_KEY: KEY }).ESP_HUB_SECRET_KEY).toBe(KEY);

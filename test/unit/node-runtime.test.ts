@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadOrCreateSecretKey } from '../../src/entry/node-runtime.js';
+import { createNodeRuntime, loadOrCreateSecretKey } from '../../src/entry/node-runtime.js';
 import { nodeEnvSchema, parseEnv } from '../../src/env.js';
 import { createLogger } from '../../src/lib/logger.js';
 
@@ -30,5 +30,22 @@ describe('secret key on Node', () => {
     const env = parseEnv(nodeEnvSchema, { ESP_HUB_DATA_DIR: dir, ESP_HUB_SECRET_KEY: 'ab'.repeat(32) });
     expect((await loadOrCreateSecretKey(env, quiet))[0]).toBe(0xab);
     await expect(readFile(join(dir, 'secret.key'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('scoring threads on Node', () => {
+  it('gives a full recommendation run one scoring thread per core, or as many as ESP_HUB_RECS_THREADS says', async () => {
+    const counts: number[] = [];
+    for (const threads of [undefined, '0', '3']) {
+      const env = parseEnv(nodeEnvSchema, {
+        ESP_HUB_DATA_DIR: dir,
+        ESP_HUB_SERVING_INDEX: 'off',
+        ...(threads === undefined ? {} : { ESP_HUB_RECS_THREADS: threads }),
+      });
+      const runtime = await createNodeRuntime(env, quiet);
+      counts.push(runtime.deps.scoringThreads?.count ?? -1);
+      runtime.close();
+    }
+    expect(counts).toEqual([availableParallelism(), 0, 3]);
   });
 });
