@@ -45,26 +45,23 @@ export async function scorePages(
     writtenCursor = cursor;
   };
 
-  try {
-    while (!exhausted && !pastDeadline()) {
-      const ids = await nextProfilePage(deps, readCursor, pageSize);
-      if (ids.length === 0) {
-        exhausted = true;
-        break;
-      }
-      readCursor = ids[ids.length - 1]!;
-      const now = deps.now().getTime();
-      const page = await loadPage(deps, ids, { from: ids[0]!, to: readCursor }, settings, now);
-      const scored = scorer.score(page);
-      // Awaited in order below; a failure meanwhile must not count as unhandled.
-      scored.catch(() => {});
-      inFlight.push({ cursor: readCursor, scored });
-      if (inFlight.length >= ahead) await writeOldest();
+  // A failure (reading, a scorer, writing) propagates: pages scored but not written are scored
+  // again by the next call, which starts after the last page written.
+  while (!exhausted && !pastDeadline()) {
+    const ids = await nextProfilePage(deps, readCursor, pageSize);
+    if (ids.length === 0) {
+      exhausted = true;
+      break;
     }
-    while (inFlight.length > 0) await writeOldest();
-  } finally {
-    // After a failure, pages scored but not written are scored again by the next call.
-    inFlight.length = 0;
+    readCursor = ids[ids.length - 1]!;
+    const now = deps.now().getTime();
+    const page = await loadPage(deps, ids, { from: ids[0]!, to: readCursor }, settings, now);
+    const scored = scorer.score(page);
+    // Awaited in order below; a failure meanwhile must not count as unhandled.
+    scored.catch(() => {});
+    inFlight.push({ cursor: readCursor, scored });
+    if (inFlight.length >= ahead) await writeOldest();
   }
+  while (inFlight.length > 0) await writeOldest();
   return { cursor: writtenCursor, done: exhausted };
 }

@@ -3,11 +3,13 @@ import type { AppDeps } from '../../../src/app-deps.js';
 import {
   profileRecommendations,
   profiles,
+  recommendationRuns,
   segmentMemberships,
   segments,
 } from '../../../src/db/schema/index.js';
 import { continueRecommendationRun, startRecommendationRun } from '../../../src/recommend/serving/index.js';
 import { nextProfilePage } from '../../../src/recommend/serving/profile-context.js';
+import { scorePages } from '../../../src/recommend/serving/run-pages.js';
 import { loadPage } from '../../../src/recommend/serving/score-page.js';
 import type { PageScorer, ScoringThreads } from '../../../src/recommend/serving/scoring-model.js';
 import { createScoringThreads } from '../../../src/recommend/serving/scoring-threads.js';
@@ -132,5 +134,49 @@ describe('a full run scored on threads', () => {
     } finally {
       await scorer.close();
     }
+  });
+
+  it('writes pages in order and stops at a failed one, the cursor after the last page written', async () => {
+    const runId = await startRecommendationRun(t.deps);
+    const { recommendations } = await loadSettings(t.deps);
+    let pages = 0;
+    // Later pages finish first; page 4 fails.
+    const scorer: PageScorer = {
+      score: async (page) => {
+        const k = ++pages;
+        await new Promise((resolve) => setTimeout(resolve, (10 - k) * 3));
+        if (k === 4) throw new Error('page 4 failed');
+        return {
+          rows: page.ids.map((profileId) => ({
+            profileId,
+            items: [],
+            level: 'global' as const,
+            confidence: 0,
+            computedAt: NOW,
+          })),
+          levels: { personal: 0, segment: 0, global: page.ids.length },
+        };
+      },
+      close: async () => {},
+    };
+    const counts = { profiles: 0, personal: 0, segment: 0, global: 0 };
+    await expect(
+      scorePages(
+        t.deps,
+        runId,
+        '',
+        counts,
+        recommendations,
+        { ahead: 4, pageSize: PAGE_SIZE },
+        () => false,
+        scorer,
+      ),
+    ).rejects.toThrow('page 4 failed');
+    const firstPages = (await nextProfilePage(t.deps, '', 3 * PAGE_SIZE)).sort();
+    const [run] = await t.deps.db.select().from(recommendationRuns);
+    expect(run?.cursor).toBe(firstPages.at(-1));
+    expect(run?.counts).toMatchObject({ profiles: 3 * PAGE_SIZE, global: 3 * PAGE_SIZE });
+    const stored = (await t.deps.db.select().from(profileRecommendations)).map((row) => row.profileId).sort();
+    expect(stored).toEqual(firstPages);
   });
 });
