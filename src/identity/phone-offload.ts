@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { startTsWorker } from '../lib/ts-worker.js';
+import { startTsWorker, workerModuleUrl } from '../lib/ts-worker.js';
 import type { NormalizedIdentifier } from './normalize.js';
 import type { IdentitySettings } from './settings.js';
 
@@ -25,7 +25,7 @@ export interface PhoneJobResult {
   valid: Uint8Array;
 }
 
-const WORKER_URL = new URL('./phone-worker.ts', import.meta.url).href;
+const WORKER_URL = workerModuleUrl(import.meta.url, 'phone-worker');
 
 export function createPhoneOffload(): PhoneOffload {
   let current: { worker: Worker; pending: Map<number, Waiter> } | undefined;

@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { recomputeRecommendations } from '../../src/recommend/serving/index.js';
 import { openBenchDeps } from './bench-deps.js';
-import { SERVER_NODE_FLAGS } from './node-flags.js';
+import { buildServer, SERVER_NODE_FLAGS, SERVER_START_ARGS } from './node-flags.js';
 import { emailOf, seedShop } from './personalize-seed.js';
 
 /**
@@ -18,7 +18,7 @@ import { emailOf, seedShop } from './personalize-seed.js';
  *     bulk inserts (personalize-seed.ts);
  *  2. the precompute of every profile's top 10 (`recomputeRecommendations`) in a process of its
  *     own, so its peak RSS is its own. Target ≤ 5 minutes;
- *  3. GET /v1/personalize on the Node server (`src/entry/node.ts` on that database) against a bare
+ *  3. GET /v1/personalize on the Node server as `npm start` runs it (built, on that database) against a bare
  *     Hono route answering a body of the same shape (personalize-baseline.ts), each a child
  *     process, 50 connections on loopback, every request a different recipient, in alternating
  *     rounds as test/bench/run.ts measures. Targets: ≥ 60 % of the baseline's throughput, p99 ≤
@@ -61,9 +61,10 @@ interface Server {
   output(): string;
 }
 
-async function startServer(script: string, env: Record<string, string>, nodeArgs: string[]): Promise<Server> {
+/** Starts `node <args>` (node itself: one process per server) and waits for /healthz. */
+async function startServer(args: string[], env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,7 +81,7 @@ async function startServer(script: string, env: Record<string, string>, nodeArgs
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-    if (child.exitCode !== null) throw new Error(`${script} exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${args.at(-1)} exited early:\n${output}`);
     const status = await fetch(`${baseUrl}/healthz`).then(
       (response) => response.status,
       () => 0,
@@ -88,7 +89,7 @@ async function startServer(script: string, env: Record<string, string>, nodeArgs
     if (status === 200) return { baseUrl, child, output: () => output };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${script} did not start:\n${output}`);
+  throw new Error(`${args.at(-1)} did not start:\n${output}`);
 }
 
 async function stopServer(server: Server): Promise<void> {
@@ -211,8 +212,13 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
 
     // A kept database already has its admin key: the first run's, kept beside it.
     const adminKey = await benchAdminKey(dir, keptDir !== undefined);
+    // The server as `npm start` runs it: built first, then node with its flags.
+    buildServer();
     const ours = await startServer(
-      'src/entry/node.ts',
+      [
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        ...SERVER_START_ARGS,
+      ],
       {
         ESP_HUB_DATA_DIR: dir,
         ESP_HUB_DATABASE_URL: `file:${join(dir, 'bench.db')}`,
@@ -221,10 +227,6 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
         ESP_HUB_SCHEDULER: 'off',
         ESP_HUB_LOG_LEVEL: 'warn',
       },
-      [
-        ...SERVER_NODE_FLAGS,
-        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      ],
     );
     servers.push(ours);
     const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
@@ -249,11 +251,9 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
     if (first.status !== 200) throw new Error(`preflight answered ${first.status}: ${sample}`);
     const bodyFile = join(dir, 'baseline-body.json');
     await writeFile(bodyFile, sample);
-    const baseline = await startServer(
-      'test/bench/personalize-baseline.ts',
-      { BENCH_BODY_FILE: bodyFile },
-      [],
-    );
+    const baseline = await startServer(['--import', 'tsx', 'test/bench/personalize-baseline.ts'], {
+      BENCH_BODY_FILE: bodyFile,
+    });
     servers.push(baseline);
 
     const paths = { ours: recipientPaths(profileCount, 11), baseline: recipientPaths(profileCount, 11) };

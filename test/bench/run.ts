@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
 import autocannon from 'autocannon';
-import { SERVER_NODE_FLAGS } from './node-flags.js';
+import { buildServer, SERVER_START_ARGS } from './node-flags.js';
 import { EVENTS_PER_BATCH, segmentBatches } from './segment-workload.js';
 
 /**
@@ -192,17 +192,18 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts `node --import tsx <script>` and waits until `readyPath` answers 200. */
+/**
+ * Starts `node <args>` and waits until `readyPath` answers 200: node itself, not `npm start` or
+ * `npx tsx`, so there is one process per server and no wrapper in between.
+ */
 async function startServer(
   name: string,
-  script: string,
+  args: string[],
   readyPath: string,
   env: Record<string, string>,
-  nodeArgs: string[] = [],
 ): Promise<Server> {
   const port = await freePort();
-  // node with tsx as a loader, not `npx tsx`: one process per server, no npm or tsx wrapper in between.
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -463,7 +464,7 @@ function docsTemplate(): string {
 machine and drives both from a third process with [autocannon](https://github.com/mcollina/autocannon),
 with the same settings, never both at once:
 
-- **ours**: the ESP Hub Node server (\`src/entry/node.ts\`) with a fresh libSQL database in a temporary
+- **ours**: the ESP Hub Node server as \`npm start\` runs it (\`dist/server/node.mjs\`, built from \`src/entry/node.ts\`) with a fresh libSQL database in a temporary
   data directory, the scheduler off and log level \`warn\`;
 - **baseline**: \`test/bench/baseline-server.ts\`, bare Hono on \`@hono/node-server\` (the same framework
   and adapter) answering the same route with a body of the same shape and no work behind it.
@@ -558,14 +559,16 @@ async function main(): Promise<number> {
     ESP_HUB_LOG_LEVEL: 'warn',
   };
   const profileDir = process.env.BENCH_CPU_PROF;
+  // The server as `npm start` runs it: built first, then node with its flags.
+  buildServer();
   const oursArgs = [
-    ...SERVER_NODE_FLAGS,
     ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ...SERVER_START_ARGS,
   ];
   try {
     let [ours, baseline] = await Promise.all([
-      startServer('esp-hub', 'src/entry/node.ts', '/readyz', oursEnv, oursArgs),
-      startServer('baseline', 'test/bench/baseline-server.ts', '/healthz', {}),
+      startServer('esp-hub', oursArgs, '/readyz', oursEnv),
+      startServer('baseline', ['--import', 'tsx', 'test/bench/baseline-server.ts'], '/healthz', {}),
     ]);
     const ctx: OursContext = { baseUrl: ours.baseUrl, adminKey };
     console.log(`bench: ${machineDescription()}, node ${process.version}`);
@@ -615,7 +618,7 @@ async function main(): Promise<number> {
       await stopServer(ours);
       running.splice(running.indexOf(ours), 1);
       console.log('bench: restarting esp-hub on the same data directory to count stored events…');
-      ours = await startServer('esp-hub', 'src/entry/node.ts', '/readyz', oursEnv);
+      ours = await startServer('esp-hub', SERVER_START_ARGS, '/readyz', oursEnv);
       const stored = await countStoredEvents(join(dataDir, 'esp-hub.db'));
       for (const outcome of outcomes) {
         const acknowledged = acknowledgedBy.get(outcome.benchmark);

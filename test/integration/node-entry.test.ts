@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer, SERVER_START_ARGS } from '../bench/node-flags.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -24,7 +25,7 @@ function startNode(env: Record<string, string>): {
   output: () => string;
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/entry/node.ts'], {
+  const child = spawn(process.execPath, SERVER_START_ARGS, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,6 +60,8 @@ describe('node entry (npm start)', () => {
   let startedInMs: number;
 
   beforeAll(async () => {
+    // As `npm start` does: build (its prestart), then node with the start script's arguments.
+    buildServer();
     dataDir = join(await mkdtemp(join(tmpdir(), 'esp-hub-node-')), 'nested', 'data');
     port = await freePort();
     const started = Date.now();
@@ -99,6 +102,43 @@ describe('node entry (npm start)', () => {
       loads: 1,
       profiles: 0,
     });
+  });
+
+  it('scores a recommendation run on its worker threads, built beside the server', async () => {
+    const key = server.output().match(/ehk_[A-Za-z0-9_-]{43}/)?.[0];
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const at = new Date().toISOString();
+    const batch = await fetch(`http://127.0.0.1:${port}/v1/batch`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        batch: [
+          {
+            type: 'track',
+            userId: 'u1',
+            event: 'Product Viewed',
+            properties: { product_id: 'p1' },
+            timestamp: at,
+          },
+          {
+            type: 'track',
+            userId: 'u1',
+            event: 'Product Viewed',
+            properties: { product_id: 'p2' },
+            timestamp: at,
+          },
+        ],
+      }),
+    });
+    expect(batch.status).toBe(200);
+    const run = await fetch(`http://127.0.0.1:${port}/v1/admin/recommendations/recompute?wait=true`, {
+      method: 'POST',
+      headers,
+    });
+    expect(run.status).toBe(200);
+    expect(await run.json()).toMatchObject({ done: true, counts: { profiles: 1 } });
+    // A thread that could not start (a missing module) would have been logged and replaced.
+    expect(server.output()).not.toMatch(/thread failed/);
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { startTsWorker } from '../../lib/ts-worker.js';
+import { startTsWorker, workerModuleUrl } from '../../lib/ts-worker.js';
 import type { LoadedPage, ScoredPage } from './score-page.js';
 import type { PageScorer, ScoringModel, ScoringThreads } from './scoring-model.js';
 
@@ -11,7 +11,7 @@ export interface ScoringJob {
 }
 export type ScoringResult = { id: number; page: ScoredPage } | { id: number; error: string };
 
-const WORKER_URL = new URL('./scoring-worker.ts', import.meta.url).href;
+const WORKER_URL = workerModuleUrl(import.meta.url, 'scoring-worker');
 
 /**
  * Each thread's old-space limit. Without one V8 lets a scoring thread's heap grow to 350–450 MB

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { errorFields, type Logger } from '../../lib/logger.js';
-import { startTsWorker } from '../../lib/ts-worker.js';
+import { startTsWorker, workerModuleUrl } from '../../lib/ts-worker.js';
 import type { ProfileLookup, ProfileRow } from './profile-query.js';
 
 /**
@@ -31,7 +31,7 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
-const WORKER_URL = new URL('./profile-reader-worker.ts', import.meta.url).href;
+const WORKER_URL = workerModuleUrl(import.meta.url, 'profile-reader-worker');
 /**
  * After a failure, how long until the next start: 5 s, doubling while it keeps failing (a file that
  * cannot be opened is not retried hot), back to 5 s once a thread comes up.
