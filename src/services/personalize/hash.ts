@@ -14,10 +14,11 @@ export function fnv1a(text: string, seed = 0x811c9dc5): number {
 /**
  * A 32-bit hash of a whole response body for its ETag, two code units per step (half the work of
  * FNV-1a on a 2 KB answer, which runs on every send). An ETag is compared only with earlier ETags
- * of the same URL, so 32 bits plus the length make an accidental match negligible.
+ * of the same URL, so 32 bits plus the length make an accidental match negligible. `seed` chains
+ * it after other parts of the same body.
  */
-export function bodyHash(text: string): number {
-  let hash = 0x811c9dc5;
+export function bodyHash(text: string, seed = 0x811c9dc5): number {
+  let hash = seed >>> 0;
   const pairs = text.length - (text.length % 2);
   for (let i = 0; i < pairs; i += 2) {
     hash ^= text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);

@@ -10,8 +10,8 @@ export type IdentifierParam = (typeof IDENTIFIER_PARAMS)[number];
 
 export interface PersonalizeRequest {
   identifier: { param: IdentifierParam; value: string; source?: string };
-  /** In the order asked, each once: later slots skip items earlier ones showed. */
-  slots: SlotName[];
+  /** In the order asked, each once: later slots skip items earlier ones showed. Shared: never modify. */
+  slots: readonly SlotName[];
   n: number;
   sendId: string | null;
   format: PersonalizeFormat;
@@ -23,6 +23,34 @@ const MAX_SEND_ID = 200;
 
 function invalid(param: string, message: string): AppError {
   return new AppError('validation_failed', `${param}: ${message}`, [{ path: `query.${param}`, message }]);
+}
+
+/**
+ * Parsed `slots` values: an ESP's sends repeat one value (`hero,recs`) for every recipient, so it
+ * is split and checked once. Bounded; a full cache starts over.
+ */
+const parsedSlots = new Map<string, readonly SlotName[]>();
+const PARSED_SLOTS_MAX = 256;
+
+function parseSlots(value: string): readonly SlotName[] {
+  const known = parsedSlots.get(value);
+  if (known) return known;
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0) throw invalid('slots', `give at least one of ${SLOT_NAMES.join(', ')}`);
+  const unknown = names.filter((name) => !(SLOT_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw invalid(
+      'slots',
+      `unknown slot ${unknown.map((name) => `'${name}'`).join(', ')}; known: ${SLOT_NAMES.join(', ')}`,
+    );
+  }
+  const slots = Object.freeze([...new Set(names as SlotName[])]);
+  if (parsedSlots.size >= PARSED_SLOTS_MAX) parsedSlots.clear();
+  parsedSlots.set(value, slots);
+  return slots;
 }
 
 /**
@@ -52,22 +80,7 @@ export function parsePersonalizeQuery(
   if (source !== undefined && param !== 'external_id') throw invalid('source', 'only goes with external_id');
   if (source === '') throw invalid('source', 'must not be empty');
 
-  let slots: SlotName[] = defaults.defaultSlots;
-  if (query.slots !== undefined) {
-    const names = query.slots
-      .split(',')
-      .map((name) => name.trim())
-      .filter((name) => name !== '');
-    if (names.length === 0) throw invalid('slots', `give at least one of ${SLOT_NAMES.join(', ')}`);
-    const unknown = names.filter((name) => !(SLOT_NAMES as readonly string[]).includes(name));
-    if (unknown.length > 0) {
-      throw invalid(
-        'slots',
-        `unknown slot ${unknown.map((name) => `'${name}'`).join(', ')}; known: ${SLOT_NAMES.join(', ')}`,
-      );
-    }
-    slots = [...new Set(names as SlotName[])];
-  }
+  const slots = query.slots === undefined ? defaults.defaultSlots : parseSlots(query.slots);
 
   let n = defaults.defaultN;
   if (query.n !== undefined) {

@@ -10,6 +10,12 @@ import { type ProfileLookup, type ProfileRow, readProfileRow } from './profile-q
 import { type ServedProfile, servedFromRow } from './served-profile.js';
 import type { GroupedSegment } from './serving-cache.js';
 
+export interface PrimarySegment {
+  group: string;
+  id: string;
+  name: string;
+}
+
 /** What the webhook knows about the recipient: merge fields, its precomputed list, its cart. */
 export interface ProfileRecord {
   id: string;
@@ -30,8 +36,8 @@ export interface ProfileRecord {
   /** Product ids in the cart, in cart order (parsed only when a slot needs them). */
   cartProductIds(): string[];
   cartItems: number;
-  /** The primary segment of each group the profile is in (highest priority; ties: older id), by group name. */
-  primarySegments: Array<{ group: string; id: string; name: string }>;
+  /** The primary segment of each group the profile is in (highest priority; ties: older id), by group name. Shared: never modify. */
+  primarySegments: readonly PrimarySegment[];
 }
 
 /** The identity key an identifier parameter names, normalized as ingest normalizes it. */
@@ -111,12 +117,38 @@ function toRecord(profile: ServedProfile, segments: ReadonlyMap<string, GroupedS
     cartProductIds: () =>
       cart === null ? [] : (JSON.parse(cart) as CartItem[]).map((item) => item.productId),
     cartItems: profile.cartItems,
-    primarySegments: profile.segments === null ? [] : primaries(profile.segments.split('\u001f'), segments),
+    primarySegments: profile.segments === null ? [] : primariesOf(profile.segments, segments),
   };
 }
 
+/**
+ * The primary segments of a profile's segment list (ids joined by U+001F), remembered per list
+ * for the segments as read (a new read is a new map): a million profiles share a few hundred
+ * lists, so a send looks its list up instead of sorting it. Bounded; a full cache starts over.
+ */
+const primariesByList = new WeakMap<
+  ReadonlyMap<string, GroupedSegment>,
+  Map<string, readonly PrimarySegment[]>
+>();
+const LISTS_MAX = 10_000;
+
+function primariesOf(list: string, segments: ReadonlyMap<string, GroupedSegment>): readonly PrimarySegment[] {
+  let known = primariesByList.get(segments);
+  if (!known) {
+    known = new Map();
+    primariesByList.set(segments, known);
+  }
+  let found = known.get(list);
+  if (!found) {
+    found = Object.freeze(primaries(list.split('\u001f'), segments));
+    if (known.size >= LISTS_MAX) known.clear();
+    known.set(list, found);
+  }
+  return found;
+}
+
 /** Of the profile's segments in each group, the highest priority (ties: the older id), groups by name. */
-function primaries(ids: readonly string[], segments: ReadonlyMap<string, GroupedSegment>) {
+function primaries(ids: readonly string[], segments: ReadonlyMap<string, GroupedSegment>): PrimarySegment[] {
   const best = new Map<string, { id: string; name: string; priority: number }>();
   for (const id of ids) {
     const segment = segments.get(id);

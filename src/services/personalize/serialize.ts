@@ -1,6 +1,40 @@
 import type { BuiltAnswer } from './answer.js';
-import { fnv1a, mixHash } from './hash.js';
+import { bodyHash, fnv1a, mixHash } from './hash.js';
 import { utmQuery, withUtm } from './items.js';
+import type { SlotName, WebhookSettings } from './settings.js';
+
+interface SlotUtm {
+  text: string;
+  hash: number;
+}
+
+/**
+ * The UTM query of each campaign and slot, with its hash, per UTM settings object (settings read
+ * anew make a new one): every recipient of one send repeats them. Bounded; a full cache starts over.
+ */
+const utmBySettings = new WeakMap<WebhookSettings['utm'], Map<string, Partial<Record<SlotName, SlotUtm>>>>();
+const CAMPAIGNS_MAX = 1_000;
+
+function slotUtm(utm: WebhookSettings['utm'], campaign: string, slot: SlotName): SlotUtm {
+  let byCampaign = utmBySettings.get(utm);
+  if (!byCampaign) {
+    byCampaign = new Map();
+    utmBySettings.set(utm, byCampaign);
+  }
+  let bySlot = byCampaign.get(campaign);
+  if (!bySlot) {
+    if (byCampaign.size >= CAMPAIGNS_MAX) byCampaign.clear();
+    bySlot = {};
+    byCampaign.set(campaign, bySlot);
+  }
+  let found = bySlot[slot];
+  if (!found) {
+    const text = utmQuery(utm, campaign, slot);
+    found = { text, hash: fnv1a(`${slot}\u0000${text}`) };
+    bySlot[slot] = found;
+  }
+  return found;
+}
 
 /**
  * The answer as JSON, assembled from the products' JSON pieces (items.ts) instead of building an
@@ -11,12 +45,12 @@ import { utmQuery, withUtm } from './items.js';
  */
 export function serializeAnswer(built: BuiltAnswer): { body: string; hash: number } {
   const profile = JSON.stringify(built.profile);
-  let hash = fnv1a(profile);
+  let hash = bodyHash(profile);
   let out = `{"profile":${profile},"slots":{`;
   built.slots.forEach((slot, s) => {
-    const utm = utmQuery(built.utm, built.campaign, slot.slot);
+    const { text: utm, hash: utmHash } = slotUtm(built.utm, built.campaign, slot.slot);
     const meta = `],"fallback":${slot.fallback},"level":"${slot.level}","confidence":${slot.confidence}}`;
-    hash = fnv1a(`${slot.slot}\u0000${utm}\u0000${meta}`, hash);
+    hash = fnv1a(meta, mixHash(hash, utmHash));
     out += `${s === 0 ? '' : ','}"${slot.slot}":{"items":[`;
     slot.products.forEach((product, i) => {
       const { json } = product;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AppDeps } from '../../../src/app-deps.js';
 import { AppError } from '../../../src/http/errors.js';
 import { answerObject, type BuiltAnswer, EMPTY_PROFILE } from '../../../src/services/personalize/answer.js';
 import { withinBudget } from '../../../src/services/personalize/budget.js';
@@ -10,8 +11,10 @@ import {
 } from '../../../src/services/personalize/items.js';
 import { PersonalizeMetrics } from '../../../src/services/personalize/metrics.js';
 import { parsePersonalizeQuery } from '../../../src/services/personalize/params.js';
+import { lookupProfileRecord } from '../../../src/services/personalize/profile-record.js';
 import { TokenBuckets } from '../../../src/services/personalize/rate-limit.js';
 import { serializeAnswer } from '../../../src/services/personalize/serialize.js';
+import type { ServedProfile } from '../../../src/services/personalize/served-profile.js';
 import {
   recommendationSettingsSchema,
   webhookSettingsSchema,
@@ -51,6 +54,17 @@ describe('query parameters', () => {
       slots: ['hero', 'recs'],
       n: 12,
     });
+  });
+
+  it('parses a slots value once and shares it, frozen; a bad value is still refused after a good one', () => {
+    const first = parsePersonalizeQuery({ email: 'a@b.co', slots: 'trending,recs' }, defaults);
+    const second = parsePersonalizeQuery({ email: 'c@d.co', slots: 'trending,recs' }, defaults);
+    expect(second.slots).toBe(first.slots);
+    expect(first.slots).toEqual(['trending', 'recs']);
+    expect(Object.isFrozen(first.slots)).toBe(true);
+    expect(() => parsePersonalizeQuery({ email: 'a@b.co', slots: 'trending,recs,nope' }, defaults)).toThrow(
+      /unknown slot 'nope'/,
+    );
   });
 
   it.each([
@@ -190,7 +204,22 @@ describe('the JSON answer', () => {
     });
     const base = serializeAnswer(answer(10, 's1', 'Ann'));
     expect(serializeAnswer(answer(10, 's1', 'Ann'))).toEqual(base);
-    for (const changed of [answer(11, 's1', 'Ann'), answer(10, 's2', 'Ann'), answer(10, 's1', 'Anne')]) {
+    const withSlot = (change: Partial<BuiltAnswer['slots'][number]>): BuiltAnswer => {
+      const built = answer(10, 's1', 'Ann');
+      return { ...built, slots: [{ ...built.slots[0]!, ...change }] };
+    };
+    const changes = [
+      answer(11, 's1', 'Ann'),
+      answer(10, 's2', 'Ann'),
+      answer(10, 's1', 'Anne'),
+      withSlot({ confidence: 0.6 }),
+      withSlot({ level: 'segment' }),
+      withSlot({ fallback: true }),
+      withSlot({ slot: 'hero' }),
+      // New UTM settings (another object) with the same campaign: not the UTM query remembered for the old ones.
+      { ...answer(10, 's1', 'Ann'), utm: { source: 'crm', medium: 'email' } },
+    ];
+    for (const changed of changes) {
       const { body, hash } = serializeAnswer(changed);
       expect(body).not.toBe(base.body);
       expect(hash).not.toBe(base.hash);
@@ -241,5 +270,51 @@ describe('metrics', () => {
     expect(snapshot.latencyMs.p99).toBeGreaterThanOrEqual(9.9);
     expect(snapshot.latencyMs.p99).toBeLessThanOrEqual(9.9 * 1.25);
     expect(snapshot.latencyMs.max).toBe(60);
+  });
+});
+
+describe("a held profile's primary segments", () => {
+  const held = (id: string): ServedProfile => ({
+    id,
+    firstName: null,
+    lastName: null,
+    items: null,
+    level: null,
+    confidence: 0,
+    rfmGroup: null,
+    clvTier: null,
+    clusterId: null,
+    clusterLabel: null,
+    aov: null,
+    lastViewedCategory: null,
+    cart: null,
+    cartItems: 0,
+    segments: 'seg_b\u001fseg_a\u001fseg_c',
+  });
+  const lookup = { byId: true, key: 'unused' };
+  // Never read: a held profile needs no database.
+  const deps = {} as AppDeps;
+
+  it('are the highest priority per group, shared between profiles with the same list, and follow the segments as read', async () => {
+    const segments = new Map([
+      ['seg_a', { group: 'tier', name: 'Gold', priority: 2 }],
+      ['seg_b', { group: 'tier', name: 'Silver', priority: 1 }],
+      ['seg_c', { group: 'age', name: 'New', priority: 0 }],
+    ]);
+    const ann = await lookupProfileRecord(deps, lookup, segments, held('prof_ann'));
+    const bob = await lookupProfileRecord(deps, lookup, segments, held('prof_bob'));
+    expect(ann?.primarySegments).toEqual([
+      { group: 'age', id: 'seg_c', name: 'New' },
+      { group: 'tier', id: 'seg_a', name: 'Gold' },
+    ]);
+    expect(bob?.primarySegments).toBe(ann?.primarySegments);
+    // Segments read again (a rename, a new priority) are a new map: the answer follows them.
+    const reread = new Map(segments);
+    reread.set('seg_b', { group: 'tier', name: 'Silver+', priority: 5 });
+    const later = await lookupProfileRecord(deps, lookup, reread, held('prof_ann'));
+    expect(later?.primarySegments).toEqual([
+      { group: 'age', id: 'seg_c', name: 'New' },
+      { group: 'tier', id: 'seg_b', name: 'Silver+' },
+    ]);
   });
 });

@@ -17,7 +17,8 @@ const INTERN_CAPACITY = 500_000;
  * read from the database.
  */
 export class ProfileIndex {
-  private readonly byKey = new Map<string, HeldProfile>();
+  /** Straight to the profile (a send follows one pointer less); byId knows its keys. */
+  private readonly byKey = new Map<string, ServedProfile>();
   private readonly byId = new Map<string, HeldProfile>();
   private readonly strings = new Map<string, string>();
 
@@ -29,7 +30,7 @@ export class ProfileIndex {
   };
 
   get(lookup: ProfileLookup): ServedProfile | undefined {
-    return (lookup.byId ? this.byId.get(lookup.key) : this.byKey.get(lookup.key))?.profile;
+    return lookup.byId ? this.byId.get(lookup.key)?.profile : this.byKey.get(lookup.key);
   }
 
   /** Holds `profile` under its id and `keys`, replacing what was held for that id. */
@@ -37,7 +38,7 @@ export class ProfileIndex {
     this.evict(profile.id);
     const held = { profile, keys };
     this.byId.set(profile.id, held);
-    for (const key of keys) this.byKey.set(key, held);
+    for (const key of keys) this.byKey.set(key, profile);
   }
 
   /**
@@ -48,7 +49,7 @@ export class ProfileIndex {
     const held = this.byId.get(id);
     if (!held) return;
     this.byId.delete(id);
-    for (const key of held.keys) if (this.byKey.get(key) === held) this.byKey.delete(key);
+    for (const key of held.keys) if (this.byKey.get(key) === held.profile) this.byKey.delete(key);
   }
 
   get profiles(): number {
