@@ -1,3 +1,4 @@
+import { WeakKeyedMemo } from '../lib/maps.js';
 import type { Db } from './client.js';
 
 interface BetterSqliteClient {
@@ -42,23 +43,11 @@ export function isSynchronousDriver(db: Db): boolean {
 
 // Page-by-page jobs repeat the same statement texts (an IN-list of a full page's length):
 // compiling one with thousands of parameters each time cost more than running it.
-const prepared = new WeakMap<BetterSqliteClient, Map<string, { all(...args: unknown[]): unknown[] }>>();
-const MAX_CACHED = 256;
+const prepared = new WeakKeyedMemo<BetterSqliteClient, { all(...args: unknown[]): unknown[] }>(256);
 
 /** The client's compiled statement for this SQL text (compiled on first use, kept per client). */
 export function preparedFor(client: BetterSqliteClient, sql: string) {
-  let cache = prepared.get(client);
-  if (!cache) {
-    cache = new Map();
-    prepared.set(client, cache);
-  }
-  let statement = cache.get(sql);
-  if (!statement) {
-    if (cache.size >= MAX_CACHED) cache.clear();
-    statement = client.prepare(sql);
-    cache.set(sql, statement);
-  }
-  return statement;
+  return prepared.get(client, sql, () => client.prepare(sql));
 }
 
 /** `?, ?, ?` for an IN-list of `n` items. */

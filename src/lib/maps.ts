@@ -7,3 +7,30 @@ export function getOrInsert<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   }
   return value;
 }
+
+/**
+ * Values remembered per owner object and string key, made on first use. Owners are held weakly,
+ * so a new owner (settings read again, another client, another rule object) starts afresh and an
+ * old one's values go with it. Each owner keeps at most `maxPerOwner` keys: a full one starts over,
+ * since the values are cheap to remake and an LRU would cost every hit.
+ */
+export class WeakKeyedMemo<Owner extends object, V> {
+  private readonly byOwner = new WeakMap<Owner, Map<string, V>>();
+
+  constructor(private readonly maxPerOwner = Number.POSITIVE_INFINITY) {}
+
+  get(owner: Owner, key: string, make: () => V): V {
+    let values = this.byOwner.get(owner);
+    if (!values) {
+      values = new Map();
+      this.byOwner.set(owner, values);
+    }
+    let value = values.get(key);
+    if (value === undefined) {
+      value = make();
+      if (values.size >= this.maxPerOwner) values.clear();
+      values.set(key, value);
+    }
+    return value;
+  }
+}

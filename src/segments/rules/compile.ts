@@ -1,3 +1,4 @@
+import { WeakKeyedMemo } from '../../lib/maps.js';
 import { createCalendar } from './calendar.js';
 import { compileCart } from './compile-cart.js';
 import { compileEventCount, compileLastPerformed } from './compile-event.js';
@@ -129,21 +130,10 @@ export function compileSegmentRule(rule: SegmentRule, options: CompileOptions = 
 
 // Callers of the one-profile helpers below usually pass the same rule object many times (a
 // scheduler walking members); compiling once per rule object and zone keeps that cheap.
-const compiledByRule = new WeakMap<SegmentRule, Map<string, CompiledRule>>();
+const compiledByRule = new WeakKeyedMemo<SegmentRule, CompiledRule>();
 
 function cachedCompile(rule: SegmentRule, options: CompileOptions): CompiledRule {
-  const zone = options.timeZone ?? 'UTC';
-  let byZone = compiledByRule.get(rule);
-  if (!byZone) {
-    byZone = new Map();
-    compiledByRule.set(rule, byZone);
-  }
-  let compiled = byZone.get(zone);
-  if (!compiled) {
-    compiled = compileRule(rule, options);
-    byZone.set(zone, compiled);
-  }
-  return compiled;
+  return compiledByRule.get(rule, options.timeZone ?? 'UTC', () => compileRule(rule, options));
 }
 
 /** Why the profile is in or out: a tree mirroring the rule, each node with its result and detail. */

@@ -5,6 +5,7 @@ import { identityKey } from '../../identity/deterministic/types.js';
 import { normalizeEmail, normalizePhone } from '../../identity/normalize.js';
 import type { IdentitySettings } from '../../identity/settings.js';
 import { errorFields } from '../../lib/logger.js';
+import { WeakKeyedMemo } from '../../lib/maps.js';
 import type { PersonalizeRequest } from './params.js';
 import { type ProfileLookup, type ProfileRow, readProfileRow } from './profile-query.js';
 import { type ServedProfile, servedFromRow } from './served-profile.js';
@@ -126,25 +127,12 @@ function toRecord(profile: ServedProfile, segments: ReadonlyMap<string, GroupedS
  * for the segments as read (a new read is a new map): a million profiles share a few hundred
  * lists, so a send looks its list up instead of sorting it. Bounded; a full cache starts over.
  */
-const primariesByList = new WeakMap<
-  ReadonlyMap<string, GroupedSegment>,
-  Map<string, readonly PrimarySegment[]>
->();
-const LISTS_MAX = 10_000;
+const primariesByList = new WeakKeyedMemo<ReadonlyMap<string, GroupedSegment>, readonly PrimarySegment[]>(
+  10_000,
+);
 
 function primariesOf(list: string, segments: ReadonlyMap<string, GroupedSegment>): readonly PrimarySegment[] {
-  let known = primariesByList.get(segments);
-  if (!known) {
-    known = new Map();
-    primariesByList.set(segments, known);
-  }
-  let found = known.get(list);
-  if (!found) {
-    found = Object.freeze(primaries(list.split('\u001f'), segments));
-    if (known.size >= LISTS_MAX) known.clear();
-    known.set(list, found);
-  }
-  return found;
+  return primariesByList.get(segments, list, () => Object.freeze(primaries(list.split('\u001f'), segments)));
 }
 
 /** Of the profile's segments in each group, the highest priority (ties: the older id), groups by name. */

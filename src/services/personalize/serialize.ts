@@ -1,3 +1,4 @@
+import { WeakKeyedMemo } from '../../lib/maps.js';
 import type { BuiltAnswer } from './answer.js';
 import { bodyHash, fnv1a, mixHash } from './hash.js';
 import { utmQuery, withUtm } from './items.js';
@@ -10,30 +11,15 @@ interface SlotUtm {
 
 /**
  * The UTM query of each campaign and slot, with its hash, per UTM settings object (settings read
- * anew make a new one): every recipient of one send repeats them. Bounded; a full cache starts over.
+ * anew make a new one): every recipient of one send repeats them.
  */
-const utmBySettings = new WeakMap<WebhookSettings['utm'], Map<string, Partial<Record<SlotName, SlotUtm>>>>();
-const CAMPAIGNS_MAX = 1_000;
+const utmBySettings = new WeakKeyedMemo<WebhookSettings['utm'], SlotUtm>(1_000);
 
 function slotUtm(utm: WebhookSettings['utm'], campaign: string, slot: SlotName): SlotUtm {
-  let byCampaign = utmBySettings.get(utm);
-  if (!byCampaign) {
-    byCampaign = new Map();
-    utmBySettings.set(utm, byCampaign);
-  }
-  let bySlot = byCampaign.get(campaign);
-  if (!bySlot) {
-    if (byCampaign.size >= CAMPAIGNS_MAX) byCampaign.clear();
-    bySlot = {};
-    byCampaign.set(campaign, bySlot);
-  }
-  let found = bySlot[slot];
-  if (!found) {
+  return utmBySettings.get(utm, `${slot}\u0000${campaign}`, () => {
     const text = utmQuery(utm, campaign, slot);
-    found = { text, hash: fnv1a(`${slot}\u0000${text}`) };
-    bySlot[slot] = found;
-  }
-  return found;
+    return { text, hash: fnv1a(`${slot}\u0000${text}`) };
+  });
 }
 
 /**
