@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { AppDeps } from '../app-deps.js';
 import { AppError, errorEnvelope } from '../http/errors.js';
+import { createPollGate } from '../http/poll-gate.js';
 import { requestHeaders } from '../http/request-headers.js';
 import { createRouter, errorResponses } from '../http/router.js';
 import { instrumentsFor } from '../services/personalize/instruments.js';
@@ -12,26 +13,10 @@ import { SLOT_NAMES } from '../services/personalize/settings.js';
 const REQUEST_ID = /^[\w\-=.:]{1,255}$/;
 
 /**
- * Node: resolves once the event loop's poll phase is over, for every request that phase read at
- * once (one shared promise). Sends then run phase by phase instead of one by one: Node's HTTP
- * parsing for the whole burst, then authentication, the answers and the writes for the whole
- * burst, each stretch of code and data running many times while it is in the CPU's caches, and
- * the answers going out back to back (on loopback, a write wakes the ESP side; written together,
- * a burst costs about one wake-up). Measured at 200,000 profiles, 50 connections, in one server
- * switching per request: 82 µs of server CPU per send answering each request as it is read, 65 µs
- * gated (docs/benchmarks.md). The delay is the rest of the current loop turn: microseconds when
- * idle.
+ * Sends on Node wait until the poll phase is over, then run together (see poll-gate.ts): 64 at a
+ * time keeps the first of a large burst from waiting more than a few milliseconds for the rest.
  */
-let gate: Promise<void> | undefined;
-function afterPollPhase(): Promise<void> {
-  gate ??= new Promise<void>((resolve) =>
-    setImmediate(() => {
-      gate = undefined;
-      resolve();
-    }),
-  );
-  return gate;
-}
+const afterPollPhase = createPollGate(64);
 
 /**
  * GET /v1/personalize, the send-time webhook. It takes its dependencies here rather than from the
