@@ -321,6 +321,28 @@ describe('products on the send path (Node)', () => {
     expect((await hero()).title).toBe('Renamed');
   });
 
+  it('reads a shared list once for the sends that miss it together, and again once it expires', async () => {
+    const cache = servingCacheFor(t.deps);
+    cache.clear();
+    const burst = await Promise.all(
+      [0, 1, 2].map(() => cache.listsByKey(t.deps, ['global', 'no-such-list', 'global'], 60_000)),
+    );
+    const first = burst[0]!.get('global');
+    expect(first?.items.length).toBeGreaterThan(0);
+    // One read: every send of the burst holds the very same parsed list.
+    for (const lists of burst) {
+      expect(lists.get('global')).toBe(first);
+      expect(lists.has('no-such-list')).toBe(false);
+    }
+    expect((await cache.listsByKey(t.deps, ['global'], 60_000)).get('global')).toBe(first);
+    // Expired (read with a TTL of 0, so it expires at once): read again.
+    cache.clear();
+    const again = (await cache.listsByKey(t.deps, ['global'], 0)).get('global');
+    const later = (await cache.listsByKey(t.deps, ['global'], 0)).get('global');
+    expect(again).toEqual(first);
+    expect(later).not.toBe(again);
+  });
+
   it('reads the whole catalogue into memory at start', async () => {
     await warmServingCache(t.deps);
     const ids = await rawSelect<{ id: string }>(t.deps.db, 'select id from products', []);

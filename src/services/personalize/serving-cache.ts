@@ -161,18 +161,66 @@ export class ServingCache {
     return warmed;
   }
 
+  /** Shared lists being read now, by key: sends that miss one meanwhile wait for that read. */
+  private readonly listReads = new Map<string, Promise<ListEntry | null>>();
+
+  /**
+   * The shared lists under `keys` that exist, from memory, else read (one statement for the
+   * missing ones). A list already being read is not read again: on Node the sends of one burst run
+   * together (src/http/poll-gate.ts), and when a list expires they would all miss it at once.
+   */
   async listsByKey(deps: AppDeps, keys: readonly string[], ttlMs: number): Promise<Map<string, ListEntry>> {
     const now = Date.now();
     const out = new Map<string, ListEntry>();
-    const missing: string[] = [];
+    const waits: Array<Promise<void>> = [];
+    const toRead: string[] = [];
     for (const key of keys) {
       const hit = this.lists.get(key, now);
-      if (hit === undefined) missing.push(key);
-      else if (hit !== null) out.set(key, hit);
+      if (hit !== undefined) {
+        if (hit !== null) out.set(key, hit);
+        continue;
+      }
+      const reading = this.listReads.get(key);
+      if (reading) {
+        waits.push(
+          reading.then((entry) => {
+            if (entry) out.set(key, entry);
+          }),
+        );
+      } else if (!toRead.includes(key)) toRead.push(key);
     }
-    if (missing.length === 0) return out;
-    const found = new Map<string, ListEntry>();
-    for (const chunk of chunked([...new Set(missing)], deps.sqlParamLimit)) {
+    if (toRead.length > 0) waits.push(this.readLists(deps, toRead, ttlMs, out));
+    if (waits.length > 0) await Promise.all(waits);
+    return out;
+  }
+
+  private async readLists(
+    deps: AppDeps,
+    keys: string[],
+    ttlMs: number,
+    out: Map<string, ListEntry>,
+  ): Promise<void> {
+    const read = this.selectLists(deps, keys, ttlMs);
+    for (const key of keys) {
+      const one = read.then((found) => found.get(key) ?? null);
+      this.listReads.set(key, one);
+      const settled = () => {
+        if (this.listReads.get(key) === one) this.listReads.delete(key);
+      };
+      one.then(settled, settled);
+    }
+    for (const [key, entry] of await read) if (entry) out.set(key, entry);
+  }
+
+  /** Reads lists (one statement per chunk) into memory, remembering the keys that have none. */
+  private async selectLists(
+    deps: AppDeps,
+    keys: string[],
+    ttlMs: number,
+  ): Promise<Map<string, ListEntry | null>> {
+    const now = Date.now();
+    const found = new Map<string, ListEntry | null>();
+    for (const chunk of chunked(keys, deps.sqlParamLimit)) {
       const padded = padToBucket(chunk, deps.sqlParamLimit);
       const rows = await queryRows<{ key: string; items: string; support: number }>(
         deps.db,
@@ -182,12 +230,12 @@ export class ServingCache {
       for (const row of rows)
         found.set(row.key, { items: JSON.parse(row.items) as RecommendedItem[], support: row.support });
     }
-    for (const key of missing) {
+    for (const key of keys) {
       const entry = found.get(key) ?? null;
+      found.set(key, entry);
       this.lists.set(key, entry, now + ttlMs);
-      if (entry) out.set(key, entry);
     }
-    return out;
+    return found;
   }
 
   /** A list as last read, however old: the fallback answer's content when the database fails. */
