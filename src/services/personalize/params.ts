@@ -1,4 +1,5 @@
 import { AppError } from '../../http/errors.js';
+import { WeakKeyedMemo } from '../../lib/maps.js';
 import { SLOT_NAMES, type SlotName, type WebhookSettings } from './settings.js';
 
 export const FORMATS = ['json', 'html', 'text'] as const;
@@ -26,31 +27,27 @@ function invalid(param: string, message: string): AppError {
 }
 
 /**
- * Parsed `slots` values: an ESP's sends repeat one value (`hero,recs`) for every recipient, so it
- * is split and checked once. Bounded; a full cache starts over.
+ * Parsed `slots` values, against the known slot names: an ESP's sends repeat one value
+ * (`hero,recs`) for every recipient, so it is split and checked once. Bounded.
  */
-const parsedSlots = new Map<string, readonly SlotName[]>();
-const PARSED_SLOTS_MAX = 256;
+const parsedSlots = new WeakKeyedMemo<readonly string[], readonly SlotName[]>(256);
 
 function parseSlots(value: string): readonly SlotName[] {
-  const known = parsedSlots.get(value);
-  if (known) return known;
-  const names = value
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  if (names.length === 0) throw invalid('slots', `give at least one of ${SLOT_NAMES.join(', ')}`);
-  const unknown = names.filter((name) => !(SLOT_NAMES as readonly string[]).includes(name));
-  if (unknown.length > 0) {
-    throw invalid(
-      'slots',
-      `unknown slot ${unknown.map((name) => `'${name}'`).join(', ')}; known: ${SLOT_NAMES.join(', ')}`,
-    );
-  }
-  const slots = Object.freeze([...new Set(names as SlotName[])]);
-  if (parsedSlots.size >= PARSED_SLOTS_MAX) parsedSlots.clear();
-  parsedSlots.set(value, slots);
-  return slots;
+  return parsedSlots.get(SLOT_NAMES, value, () => {
+    const names = value
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
+    if (names.length === 0) throw invalid('slots', `give at least one of ${SLOT_NAMES.join(', ')}`);
+    const unknown = names.filter((name) => !(SLOT_NAMES as readonly string[]).includes(name));
+    if (unknown.length > 0) {
+      throw invalid(
+        'slots',
+        `unknown slot ${unknown.map((name) => `'${name}'`).join(', ')}; known: ${SLOT_NAMES.join(', ')}`,
+      );
+    }
+    return Object.freeze([...new Set(names as SlotName[])]);
+  });
 }
 
 /**

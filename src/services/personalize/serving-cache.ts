@@ -161,8 +161,8 @@ export class ServingCache {
     return warmed;
   }
 
-  /** Shared lists being read now, by key: sends that miss one meanwhile wait for that read. */
-  private readonly listReads = new Map<string, Promise<ListEntry | null>>();
+  /** Reads of shared lists under way, by each key they read: sends that miss one meanwhile wait for it. */
+  private readonly listReads = new Map<string, Promise<Map<string, ListEntry | null>>>();
 
   /**
    * The shared lists under `keys` that exist, from memory, else read (one statement for the
@@ -172,7 +172,7 @@ export class ServingCache {
   async listsByKey(deps: AppDeps, keys: readonly string[], ttlMs: number): Promise<Map<string, ListEntry>> {
     const now = Date.now();
     const out = new Map<string, ListEntry>();
-    const waits: Array<Promise<void>> = [];
+    const reads = new Map<string, Promise<Map<string, ListEntry | null>>>();
     const toRead: string[] = [];
     for (const key of keys) {
       const hit = this.lists.get(key, now);
@@ -180,36 +180,27 @@ export class ServingCache {
         if (hit !== null) out.set(key, hit);
         continue;
       }
-      const reading = this.listReads.get(key);
-      if (reading) {
-        waits.push(
-          reading.then((entry) => {
-            if (entry) out.set(key, entry);
-          }),
-        );
-      } else if (!toRead.includes(key)) toRead.push(key);
+      if (reads.has(key) || toRead.includes(key)) continue;
+      const underWay = this.listReads.get(key);
+      if (underWay) reads.set(key, underWay);
+      else toRead.push(key);
     }
-    if (toRead.length > 0) waits.push(this.readLists(deps, toRead, ttlMs, out));
-    if (waits.length > 0) await Promise.all(waits);
-    return out;
-  }
-
-  private async readLists(
-    deps: AppDeps,
-    keys: string[],
-    ttlMs: number,
-    out: Map<string, ListEntry>,
-  ): Promise<void> {
-    const read = this.selectLists(deps, keys, ttlMs);
-    for (const key of keys) {
-      const one = read.then((found) => found.get(key) ?? null);
-      this.listReads.set(key, one);
-      const settled = () => {
-        if (this.listReads.get(key) === one) this.listReads.delete(key);
+    if (toRead.length > 0) {
+      const read = this.selectLists(deps, toRead, ttlMs);
+      const done = () => {
+        for (const key of toRead) if (this.listReads.get(key) === read) this.listReads.delete(key);
       };
-      one.then(settled, settled);
+      read.then(done, done);
+      for (const key of toRead) {
+        this.listReads.set(key, read);
+        reads.set(key, read);
+      }
     }
-    for (const [key, entry] of await read) if (entry) out.set(key, entry);
+    for (const [key, read] of reads) {
+      const entry = (await read).get(key);
+      if (entry) out.set(key, entry);
+    }
+    return out;
   }
 
   /** Reads lists (one statement per chunk) into memory, remembering the keys that have none. */

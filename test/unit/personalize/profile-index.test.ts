@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ServedProfile } from '../../../src/services/personalize/served-profile.js';
 import { ProfileIndex } from '../../../src/services/personalize/serving-index/profile-index.js';
+import { servedProfile } from './served-profile-fixture.js';
 
-function profile(id: string, firstName: string): ServedProfile {
-  return {
-    id,
-    firstName,
-    lastName: null,
-    items: ['p1', 'p2'],
-    level: 'personal',
-    confidence: 0.8,
-    rfmGroup: null,
-    clvTier: null,
-    clusterId: null,
-    clusterLabel: null,
-    aov: null,
-    lastViewedCategory: null,
-    cart: null,
-    cartItems: 0,
-    segments: null,
-  };
-}
+const profile = (id: string, firstName: string) =>
+  servedProfile(id, { firstName, items: ['p1', 'p2'], level: 'personal', confidence: 0.8 });
 const byKey = (key: string) => ({ byId: false, key });
 const byId = (key: string) => ({ byId: true, key });
 

@@ -14,12 +14,12 @@ import { parsePersonalizeQuery } from '../../../src/services/personalize/params.
 import { lookupProfileRecord } from '../../../src/services/personalize/profile-record.js';
 import { TokenBuckets } from '../../../src/services/personalize/rate-limit.js';
 import { serializeAnswer } from '../../../src/services/personalize/serialize.js';
-import type { ServedProfile } from '../../../src/services/personalize/served-profile.js';
 import {
   recommendationSettingsSchema,
   webhookSettingsSchema,
 } from '../../../src/services/personalize/settings.js';
 import { answerSeed } from '../../../src/services/personalize/slots.js';
+import { servedProfile } from './served-profile-fixture.js';
 
 const defaults = webhookSettingsSchema.parse({});
 
@@ -274,23 +274,7 @@ describe('metrics', () => {
 });
 
 describe("a held profile's primary segments", () => {
-  const held = (id: string): ServedProfile => ({
-    id,
-    firstName: null,
-    lastName: null,
-    items: null,
-    level: null,
-    confidence: 0,
-    rfmGroup: null,
-    clvTier: null,
-    clusterId: null,
-    clusterLabel: null,
-    aov: null,
-    lastViewedCategory: null,
-    cart: null,
-    cartItems: 0,
-    segments: 'seg_b\u001fseg_a\u001fseg_c',
-  });
+  const held = (id: string) => servedProfile(id, { segments: 'seg_b\u001fseg_a\u001fseg_c' });
   const lookup = { byId: true, key: 'unused' };
   // Never read: a held profile needs no database.
   const deps = {} as AppDeps;
