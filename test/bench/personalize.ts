@@ -26,10 +26,13 @@ import { emailOf, seedShop } from './personalize-seed.js';
  *
  * `npx tsx test/bench/personalize.ts [profiles] [products]`; BENCH_DURATION_S (10), BENCH_WARMUP_S
  * (3), BENCH_CONNECTIONS (50), BENCH_ROUNDS (5), BENCH_PERSONALIZE_DIR (a folder to keep the database in), BENCH_CPU_PROF (a folder for the
- * server's CPU profile).
+ * server's CPU profile), BENCH_SERVER_FLAGS (more node flags for the server, e.g. `--trace-gc`),
+ * BENCH_SERVER_LOG (a file for the end of the server's output).
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SLOTS = 'hero,recs';
+/** How much of a server's output is kept (for errors, and BENCH_SERVER_LOG). */
+const OUTPUT_KEPT = 2_000_000;
 
 function envNumber(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -74,14 +77,14 @@ async function startServer(args: string[], env: Record<string, string>): Promise
   child.once('exit', () => children.delete(child));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
+    output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
   });
   child.stderr?.on('data', (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
+    output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-    if (child.exitCode !== null) throw new Error(`${args.at(-1)} exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${args.at(-1)} exited early:\n${output.slice(-20_000)}`);
     const status = await fetch(`${baseUrl}/healthz`).then(
       (response) => response.status,
       () => 0,
@@ -89,7 +92,7 @@ async function startServer(args: string[], env: Record<string, string>): Promise
     if (status === 200) return { baseUrl, child, output: () => output };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${args.at(-1)} did not start:\n${output}`);
+  throw new Error(`${args.at(-1)} did not start:\n${output.slice(-20_000)}`);
 }
 
 async function stopServer(server: Server): Promise<void> {
@@ -106,10 +109,19 @@ function peakRssMb(pid: number | undefined): number {
   return match ? Math.round(Number(match[1]) / 1024) : Number.NaN;
 }
 
+/** CPU time a child process has used so far (user + system, all its threads; Linux /proc), in µs. */
+function cpuMicros(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
 interface Tally {
   latencies: number[];
   seconds: number;
   requests: number;
+  /** The server's CPU time over the measured rounds, in µs. */
+  cpuMicros: number;
   non200: number;
   errors: number;
 }
@@ -163,6 +175,7 @@ function summary(tally: Tally) {
     p99: at(0.99),
     non200: tally.non200,
     errors: tally.errors,
+    cpuPerRequestUs: tally.cpuMicros / tally.latencies.length,
   };
 }
 
@@ -217,6 +230,7 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
     const ours = await startServer(
       [
         ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        ...(process.env.BENCH_SERVER_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
         ...SERVER_START_ARGS,
       ],
       {
@@ -260,14 +274,16 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
     await load(baseline.baseUrl, headers, paths.baseline, connections, warmupS);
     await load(ours.baseUrl, headers, paths.ours, connections, warmupS);
     const tallies = {
-      ours: { latencies: [], seconds: 0, requests: 0, non200: 0, errors: 0 } as Tally,
-      baseline: { latencies: [], seconds: 0, requests: 0, non200: 0, errors: 0 } as Tally,
+      ours: { latencies: [], seconds: 0, requests: 0, cpuMicros: 0, non200: 0, errors: 0 } as Tally,
+      baseline: { latencies: [], seconds: 0, requests: 0, cpuMicros: 0, non200: 0, errors: 0 } as Tally,
     };
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? (['baseline', 'ours'] as const) : (['ours', 'baseline'] as const);
       for (const side of order) {
         const server = side === 'ours' ? ours : baseline;
+        const cpuBefore = cpuMicros(server.child.pid);
         await load(server.baseUrl, headers, paths[side], connections, durationS / rounds, tallies[side]);
+        tallies[side].cpuMicros += cpuMicros(server.child.pid) - cpuBefore;
       }
     }
     const serverRss = peakRssMb(ours.child.pid);
@@ -283,6 +299,7 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
       `personalize_webhook: profiles=${profileCount} products=${productCount} connections=${connections} ` +
       `rps=${o.rps.toFixed(0)} baseline_rps=${b.rps.toFixed(0)} ratio=${(o.rps / b.rps).toFixed(2)} ` +
       `p50_ms=${o.p50.toFixed(2)} p99_ms=${o.p99.toFixed(2)} baseline_p50_ms=${b.p50.toFixed(2)} baseline_p99_ms=${b.p99.toFixed(2)} ` +
+      `cpu_us_per_request=${o.cpuPerRequestUs.toFixed(0)} baseline_cpu_us_per_request=${b.cpuPerRequestUs.toFixed(0)} ` +
       `non_200=${o.non200 + o.errors} fallbacks=${(metrics.answers.fallback_timeout ?? 0) + (metrics.answers.fallback_error ?? 0) + (metrics.answers.fallback_unknown_profile ?? 0)} ` +
       `peak_rss_mb=${serverRss} index_profiles=${servingIndex?.profiles ?? 0} index_load_seconds=${servingIndex?.lastLoadSeconds?.toFixed(1)} ` +
       `index_hits=${metrics.servingIndex?.hits} index_misses=${metrics.servingIndex?.misses} ` +
@@ -290,6 +307,8 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
     return [`${precomputed.line} seed_seconds=${seedSeconds.toFixed(0)}`, webhook];
   } finally {
     for (const server of servers) await stopServer(server);
+    if (process.env.BENCH_SERVER_LOG && servers[0])
+      await writeFile(process.env.BENCH_SERVER_LOG, servers[0].output());
     if (!keptDir) await rm(dir, { recursive: true, force: true });
   }
 }

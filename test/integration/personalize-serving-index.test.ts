@@ -347,7 +347,9 @@ describe('products on the send path (Node)', () => {
     await warmServingCache(t.deps);
     const ids = await rawSelect<{ id: string }>(t.deps.db, 'select id from products', []);
     const cache = servingCacheFor(t.deps);
-    const held = ids.map(({ id }) => cache.productForAnswer(t.deps, id, Date.now(), 60_000));
+    const held = ids.map(({ id }) =>
+      cache.productForAnswer(t.deps, cache.productSlot(id), Date.now(), 60_000),
+    );
     expect(held.every((entry) => entry?.id !== undefined)).toBe(true);
     expect(ids.length).toBeGreaterThan(10);
     expect(t.logLines.some((line) => line.includes('catalogue read into memory'))).toBe(true);

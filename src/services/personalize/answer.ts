@@ -1,6 +1,7 @@
 import type { AppDeps } from '../../app-deps.js';
 import { type ProductEntry, type SlotItem, slotItem } from './items.js';
 import type { PersonalizeRequest } from './params.js';
+import type { ProductSlot } from './product-slots.js';
 import type { ProfileRecord } from './profile-record.js';
 import type { ServingCache } from './serving-cache.js';
 import type { RecommendationSettings, SlotName, WebhookSettings } from './settings.js';
@@ -107,22 +108,24 @@ export async function buildAnswer(
   now: number,
 ): Promise<BuiltAnswer> {
   const ttl = settings.webhook.memoryTtlSeconds * 1000;
-  const cartIds = record && request.slots.includes('cart_recovery') ? record.cartProductIds() : [];
+  const cart =
+    record && request.slots.includes('cart_recovery') ? record.cartProductIds().map(cache.productSlot) : [];
   const keys = ['global', ...groupKeys(record)];
   if (request.slots.includes('trending')) keys.push('trending');
-  if (request.slots.includes('cart_recovery')) for (const id of cartIds) keys.push(`together:${id}`);
+  if (request.slots.includes('cart_recovery')) for (const { id } of cart) keys.push(`together:${id}`);
   const lists = await cache.listsByKey(deps, keys, ttl);
   // Products come from memory; the ones not read yet are read and the slots filled again (rarely
   // more than once: only an entry expiring meanwhile).
-  const read = new Map<string, ProductEntry | null>();
+  const read = new Map<ProductSlot, ProductEntry | null>();
   const clock = Date.now();
-  const lookup = (id: string) => (read.has(id) ? read.get(id) : cache.productForAnswer(deps, id, clock, ttl));
-  let unread = new Set<string>();
-  let slots = fillSlots(request, record, lists, cartIds, settings, now, lookup, unread);
+  const fromMemory = (slot: ProductSlot) => cache.productForAnswer(deps, slot, clock, ttl);
+  const lookup = (slot: ProductSlot) => (read.has(slot) ? read.get(slot) : fromMemory(slot));
+  let unread = new Set<ProductSlot>();
+  let slots = fillSlots(request, record, lists, cart, settings, now, fromMemory, unread);
   for (let attempt = 0; unread.size > 0 && attempt < 3; attempt++) {
-    for (const [id, entry] of await cache.readProducts(deps, unread, ttl)) read.set(id, entry);
+    for (const [slot, entry] of await cache.readProducts(deps, unread, ttl)) read.set(slot, entry);
     unread = new Set();
-    slots = fillSlots(request, record, lists, cartIds, settings, now, lookup, unread);
+    slots = fillSlots(request, record, lists, cart, settings, now, lookup, unread);
   }
   return {
     profile: profileFields(record),

@@ -18,8 +18,8 @@ export function fallbackAnswer(
 ): BuiltAnswer {
   const global = cache.staleList('global');
   const products: ProductEntry[] = [];
-  for (const item of global?.items ?? []) {
-    const product = cache.staleProduct(item.productId);
+  for (const slot of global?.products ?? []) {
+    const product = slot.entry;
     if (product?.showable) products.push(product);
     if (products.length >= request.n * request.slots.length) break;
   }

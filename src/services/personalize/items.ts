@@ -1,6 +1,6 @@
-import type { RecommendedItem } from '../../db/schema/recommendations.js';
 import { seededRandom } from '../../lib/random.js';
 import { fnv1a } from './hash.js';
+import { isShown, type ProductSlot } from './product-slots.js';
 import type { SlotName, WebhookSettings } from './settings.js';
 
 /** A product as an email shows it, with its JSON pieces made once when it is read. */
@@ -97,33 +97,35 @@ export function slotItem(
 }
 
 /** Looks a product up in memory: the entry, null when the catalogue has no such product, undefined when not read yet. */
-export type ProductLookup = (id: string) => ProductEntry | null | undefined;
+export type ProductLookup = (slot: ProductSlot) => ProductEntry | null | undefined;
 
 /**
  * The first `n` products from `sources` (each best first, read in turn) that may be shown now: in
- * the catalogue, active, in stock, not in `exclude`. Adds what it takes to `exclude`; products not
- * read yet go to `unread` (the caller reads them and picks again).
+ * the catalogue, active, in stock, not in `shown`. Adds what it takes to `shown` (and to `taken`,
+ * when given: the slots of what it returns, in order); products not read yet go to `unread` (the
+ * caller reads them and picks again).
  */
 export function pick(
-  sources: ReadonlyArray<readonly RecommendedItem[] | readonly string[]>,
+  sources: ReadonlyArray<readonly ProductSlot[]>,
   n: number,
   lookup: ProductLookup,
-  exclude: Set<string>,
-  unread: Set<string>,
+  shown: ProductSlot[],
+  unread: Set<ProductSlot>,
+  taken?: ProductSlot[],
 ): ProductEntry[] {
   const out: ProductEntry[] = [];
   for (const source of sources) {
     for (let k = 0; k < source.length && out.length < n; k++) {
-      const entry = source[k]!;
-      const id = typeof entry === 'string' ? entry : entry.productId;
-      if (exclude.has(id)) continue;
-      const product = lookup(id);
+      const slot = source[k]!;
+      if (isShown(shown, slot)) continue;
+      const product = lookup(slot);
       if (product === undefined) {
-        unread.add(id);
+        unread.add(slot);
         continue;
       }
       if (!product?.showable) continue;
-      exclude.add(id);
+      shown.push(slot);
+      taken?.push(slot);
       out.push(product);
     }
   }

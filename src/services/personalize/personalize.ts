@@ -148,7 +148,7 @@ async function answer(
 ): Promise<{ built: BuiltAnswer; body: string; hash: number }> {
   const ttlMs = settings.recommendations.webhook.memoryTtlSeconds * 1000;
   const segments = await cache.groupedSegments(deps, ttlMs);
-  const record = await lookupProfileRecord(deps, lookup, segments, held);
+  const record = await lookupProfileRecord(deps, lookup, segments, held, cache.productSlot);
   const built = await buildAnswer(
     deps,
     cache,

@@ -7,6 +7,7 @@ import type { IdentitySettings } from '../../identity/settings.js';
 import { errorFields } from '../../lib/logger.js';
 import { WeakKeyedMemo } from '../../lib/maps.js';
 import type { PersonalizeRequest } from './params.js';
+import type { ProductSlot } from './product-slots.js';
 import { type ProfileLookup, type ProfileRow, readProfileRow } from './profile-query.js';
 import { type ServedProfile, servedFromRow } from './served-profile.js';
 import type { GroupedSegment } from './serving-cache.js';
@@ -23,8 +24,8 @@ export interface ProfileRecord {
   firstName: string | null;
   lastName: string | null;
   recommendations: {
-    /** Product ids, best first. */
-    items: readonly string[];
+    /** Best first. */
+    items: readonly ProductSlot[];
     level: 'personal' | 'segment' | 'global';
     confidence: number;
   } | null;
@@ -81,10 +82,11 @@ export async function lookupProfileRecord(
   lookup: ProfileLookup,
   segments: ReadonlyMap<string, GroupedSegment>,
   held: ServedProfile | undefined,
+  productSlot: (id: string) => ProductSlot,
 ): Promise<ProfileRecord | null> {
   if (held) return toRecord(held, segments);
   const row = await readRow(deps, lookup);
-  return row ? toRecord(servedFromRow(row), segments) : null;
+  return row ? toRecord(servedFromRow(row, productSlot), segments) : null;
 }
 
 /** Through the reader thread when there is one; inline when not, or when it fails. */

@@ -1,4 +1,5 @@
 import type { RecommendedItem } from '../../db/schema/recommendations.js';
+import type { ProductSlot } from './product-slots.js';
 import type { ProfileRow } from './profile-query.js';
 
 /**
@@ -12,8 +13,8 @@ export type ServedProfile = Omit<
 > & {
   firstName: string | null;
   lastName: string | null;
-  /** The precomputed list's product ids, best first; null when none is stored. */
-  items: readonly string[] | null;
+  /** The precomputed list's products, best first; null when none is stored. */
+  items: readonly ProductSlot[] | null;
   confidence: number;
   /** The cart's JSON when it holds anything, else null. */
   cart: string | null;
@@ -26,7 +27,15 @@ const asIs: Intern = (text) => text;
 
 const textOrNull = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
 
-export function servedFromRow(row: ProfileRow, intern: Intern = asIs): ServedProfile {
+/**
+ * `productSlot` gives the slot each product shares (ServingCache.productSlot): lists point at
+ * products rather than naming them.
+ */
+export function servedFromRow(
+  row: ProfileRow,
+  productSlot: (id: string) => ProductSlot,
+  intern: Intern = asIs,
+): ServedProfile {
   const shared = (value: string | null) => (value === null ? null : intern(value));
   return {
     id: row.id,
@@ -35,7 +44,7 @@ export function servedFromRow(row: ProfileRow, intern: Intern = asIs): ServedPro
     items:
       row.items === null || row.level === null
         ? null
-        : (JSON.parse(row.items) as RecommendedItem[]).map((item) => intern(item.productId)),
+        : (JSON.parse(row.items) as RecommendedItem[]).map((item) => productSlot(item.productId)),
     level: row.level === null ? null : (intern(row.level) as ServedProfile['level']),
     confidence: row.confidence ?? 0,
     rfmGroup: shared(row.rfmGroup),

@@ -6,6 +6,7 @@ import type { RecommendedItem } from '../../db/schema/recommendations.js';
 import { errorFields } from '../../lib/logger.js';
 import { MemoryCache } from '../../recommend/serving/memory-cache.js';
 import { type ProductEntry, productJson } from './items.js';
+import { type ProductSlot, ProductSlots } from './product-slots.js';
 
 /** A segment that competes for primary in its group. */
 export interface GroupedSegment {
@@ -16,6 +17,8 @@ export interface GroupedSegment {
 
 export interface ListEntry {
   items: RecommendedItem[];
+  /** The items' products, in the same order. */
+  products: readonly ProductSlot[];
   support: number;
 }
 
@@ -44,7 +47,7 @@ const PRODUCT_COLUMNS =
  * not in the catalogue are remembered as missing too, so a stale list costs no query per send.
  */
 export class ServingCache {
-  private readonly products = new MemoryCache<ProductEntry | null>(PRODUCT_CAPACITY);
+  private readonly products = new ProductSlots(PRODUCT_CAPACITY);
   private readonly lists = new MemoryCache<ListEntry | null>(LIST_CAPACITY);
   private readonly segments = new MemoryCache<Map<string, GroupedSegment>>(1);
 
@@ -65,6 +68,9 @@ export class ServingCache {
     return segments;
   }
 
+  /** The slot every list and profile shares for product `id` (product-slots.ts). */
+  readonly productSlot = (id: string): ProductSlot => this.products.slot(id);
+
   /**
    * A product for an answer, from memory: the entry, null when the catalogue has none, undefined
    * when never read (the caller reads it). On Node an expired entry is served as last read while
@@ -73,30 +79,35 @@ export class ServingCache {
    * plus that read. On Workers, where work after the answer may never run, and with a TTL of 0,
    * it is read inline.
    */
-  productForAnswer(deps: AppDeps, id: string, now: number, ttlMs: number): ProductEntry | null | undefined {
-    const fresh = this.products.get(id, now);
+  productForAnswer(
+    deps: AppDeps,
+    slot: ProductSlot,
+    now: number,
+    ttlMs: number,
+  ): ProductEntry | null | undefined {
+    const fresh = slot.fresh(now);
     // A TTL of 0 asks for no memory at all: every send reads.
     if (fresh !== undefined || deps.runtime !== 'node' || ttlMs === 0) return fresh;
-    const stale = this.products.stale(id);
-    if (stale !== undefined) this.refreshLater(deps, id, ttlMs);
+    const stale = slot.entry;
+    if (stale !== undefined) this.refreshLater(deps, slot, ttlMs);
     return stale;
   }
 
-  private readonly expired = new Set<string>();
+  private readonly expired = new Set<ProductSlot>();
   private refreshing = false;
 
-  private refreshLater(deps: AppDeps, id: string, ttlMs: number): void {
-    this.expired.add(id);
+  private refreshLater(deps: AppDeps, slot: ProductSlot, ttlMs: number): void {
+    this.expired.add(slot);
     if (this.refreshing) return;
     this.refreshing = true;
     setImmediate(() => {
-      const ids = [...this.expired];
+      const slots = [...this.expired];
       this.expired.clear();
-      this.readProducts(deps, ids, ttlMs)
+      this.readProducts(deps, slots, ttlMs)
         .catch((error: unknown) =>
           // Entries stay as last read; the next send that asks queues them again.
           deps.logger.warn('personalize: re-reading expired products failed', {
-            products: ids.length,
+            products: slots.length,
             ...errorFields(error),
           }),
         )
@@ -112,15 +123,16 @@ export class ServingCache {
    */
   async readProducts(
     deps: AppDeps,
-    ids: Iterable<string>,
+    slots: Iterable<ProductSlot>,
     ttlMs: number,
-  ): Promise<Map<string, ProductEntry | null>> {
-    const missing = [...new Set(ids)];
-    const read = new Map<string, ProductEntry | null>();
+  ): Promise<Map<ProductSlot, ProductEntry | null>> {
+    const missing = [...new Set(slots)];
+    const read = new Map<ProductSlot, ProductEntry | null>();
     if (missing.length === 0) return read;
     const now = Date.now();
     const found = new Map<string, ProductEntry>();
-    for (const chunk of chunked(missing, deps.sqlParamLimit)) {
+    const ids = [...new Set(missing.map((slot) => slot.id))];
+    for (const chunk of chunked(ids, deps.sqlParamLimit)) {
       const padded = padToBucket(chunk, deps.sqlParamLimit);
       const rows = await queryRows<ProductRow>(
         deps.db,
@@ -129,10 +141,10 @@ export class ServingCache {
       );
       for (const row of rows) found.set(row.id, toEntry(row));
     }
-    for (const id of missing) {
-      const entry = found.get(id) ?? null;
-      this.products.set(id, entry, now + ttlMs);
-      read.set(id, entry);
+    for (const slot of missing) {
+      const entry = found.get(slot.id) ?? null;
+      slot.hold(entry, now + ttlMs);
+      read.set(slot, entry);
     }
     return read;
   }
@@ -153,7 +165,7 @@ export class ServingCache {
       );
       if (rows.length === 0) break;
       const expiresAt = Date.now() + ttlMs;
-      for (const row of rows) this.products.set(row.id, toEntry(row), expiresAt);
+      for (const row of rows) this.products.slot(row.id).hold(toEntry(row), expiresAt);
       warmed += rows.length;
       after = rows[rows.length - 1]!.id;
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -218,8 +230,11 @@ export class ServingCache {
         `select key, items_json as items, support from recommendation_lists where key in (${placeholders(padded.length)})`,
         padded,
       );
-      for (const row of rows)
-        found.set(row.key, { items: JSON.parse(row.items) as RecommendedItem[], support: row.support });
+      for (const row of rows) {
+        const items = JSON.parse(row.items) as RecommendedItem[];
+        const products = items.map((item) => this.products.slot(item.productId));
+        found.set(row.key, { items, products, support: row.support });
+      }
     }
     for (const key of keys) {
       const entry = found.get(key) ?? null;
@@ -234,12 +249,8 @@ export class ServingCache {
     return this.lists.stale(key) ?? undefined;
   }
 
-  staleProduct(id: string): ProductEntry | undefined {
-    return this.products.stale(id) ?? undefined;
-  }
-
   clear(): void {
-    this.products.clear();
+    this.products.forget();
     this.lists.clear();
     this.segments.clear();
   }
@@ -265,7 +276,7 @@ function toEntry(row: ProductRow): ProductEntry {
 const caches = new WeakMap<Db, ServingCache>();
 
 /** One cache per database (tests open many; an instance serves one). */
-export function servingCacheFor(deps: AppDeps): ServingCache {
+export function servingCacheFor(deps: Pick<AppDeps, 'db'>): ServingCache {
   let cache = caches.get(deps.db);
   if (!cache) {
     cache = new ServingCache();

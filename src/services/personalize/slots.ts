@@ -1,9 +1,9 @@
-import type { RecommendedItem } from '../../db/schema/recommendations.js';
 import { supportConfidence } from '../../recommend/fallback.js';
 import type { BuiltSlot, Level } from './answer.js';
 import { fnv1a } from './hash.js';
 import { type ProductLookup, pick, seededShuffle } from './items.js';
 import type { PersonalizeRequest } from './params.js';
+import type { ProductSlot } from './product-slots.js';
 import type { ProfileRecord } from './profile-record.js';
 import type { ListEntry } from './serving-cache.js';
 import type { RecommendationSettings, SlotName } from './settings.js';
@@ -20,7 +20,7 @@ export function answerSeed(request: PersonalizeRequest, profileId: string | null
   return fnv1a(`${profileId ?? `${request.identifier.param}:${request.identifier.value}`}|${send}`);
 }
 
-const NO_LIST: ListEntry = { items: [], support: 0 };
+const NO_LIST: ListEntry = { items: [], products: [], support: 0 };
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
 /** The shared lists a profile's answer may draw on, in the order the fallback chain uses them. */
@@ -40,11 +40,11 @@ export function fillSlots(
   request: PersonalizeRequest,
   record: ProfileRecord | null,
   lists: ReadonlyMap<string, ListEntry>,
-  cartIds: readonly string[],
+  cart: readonly ProductSlot[],
   settings: RecommendationSettings,
   now: number,
   lookup: ProductLookup,
-  unread: Set<string>,
+  unread: Set<ProductSlot>,
 ): BuiltSlot[] {
   const global = lists.get('global') ?? NO_LIST;
   const half = settings.fallback.halfSupport;
@@ -62,22 +62,23 @@ export function fillSlots(
   const stored = record?.recommendations;
   let level: Level;
   let confidence: number;
-  let first: readonly RecommendedItem[] | readonly string[];
+  let first: readonly ProductSlot[];
   if (stored && stored.items.length > 0 && stored.confidence >= minConfidence) {
     [level, confidence, first] = [stored.level, round4(stored.confidence), stored.items];
   } else if (group && supportConfidence(group.support, half.segment) >= minConfidence) {
     [level, confidence, first] = [
       'segment',
       round4(supportConfidence(group.support, half.segment)),
-      group.items,
+      group.products,
     ];
   } else {
-    [level, confidence, first] = ['global', globalConfidence, global.items];
+    [level, confidence, first] = ['global', globalConfidence, global.products];
   }
   // Topped up from the next levels when request-time filters (stock) leave too few.
-  const recsSources = [first, group?.items ?? [], global.items];
+  const recsSources = [first, group?.products ?? [], global.products];
   const n = request.n;
-  const shown = new Set<string>();
+  // What earlier slots showed: a handful, so a scan by identity beats hashing ids.
+  const shown: ProductSlot[] = [];
   const recs = (slot: SlotName, count: number): BuiltSlot => ({
     slot,
     products: pick(recsSources, count, lookup, shown, unread),
@@ -96,27 +97,32 @@ export function fillSlots(
         break;
       case 'popular': {
         // A seeded draw from the head of the global list: recipients differ, one recipient's calls agree.
-        const pool = pick([global.items], n * 3, lookup, new Set(shown), unread);
-        const drawn = seededShuffle(pool, answerSeed(request, record?.id ?? null, now)).slice(0, n);
-        for (const product of drawn) shown.add(product.id);
+        const taken: ProductSlot[] = [];
+        const pool = pick([global.products], n * 3, lookup, [...shown], unread, taken);
+        const order = seededShuffle(
+          pool.map((_, i) => i),
+          answerSeed(request, record?.id ?? null, now),
+        ).slice(0, n);
+        for (const i of order) shown.push(taken[i]!);
+        const drawn = order.map((i) => pool[i]!);
         out.push({ slot, products: drawn, fallback: false, level: 'global', confidence: globalConfidence });
         break;
       }
       case 'trending': {
         const trending = lists.get('trending') ?? NO_LIST;
-        const products = pick([trending.items], n, lookup, shown, unread);
+        const products = pick([trending.products], n, lookup, shown, unread);
         const trust = round4(supportConfidence(trending.support, half.global));
         out.push({ slot, products, fallback: false, level: 'global', confidence: trust });
         break;
       }
       case 'cart_recovery': {
-        const inCart = pick([cartIds], n, lookup, shown, unread);
+        const inCart = pick([cart], n, lookup, shown, unread);
         if (inCart.length === 0) {
           out.push({ ...recs('cart_recovery', n), fallback: true });
           break;
         }
         // The cart itself, then what is bought with it.
-        const complements = pick([togetherFor(cartIds, lists)], n - inCart.length, lookup, shown, unread);
+        const complements = pick([togetherFor(cart, lists)], n - inCart.length, lookup, shown, unread);
         out.push({
           slot,
           products: [...inCart, ...complements],
@@ -131,17 +137,22 @@ export function fillSlots(
   return out;
 }
 
-/** Items bought with the cart's products, scores summed, best first (ties by product id). */
-function togetherFor(cartIds: readonly string[], lists: ReadonlyMap<string, ListEntry>): RecommendedItem[] {
-  const totals = new Map<string, number>();
-  for (const id of cartIds) {
-    for (const item of lists.get(`together:${id}`)?.items ?? []) {
-      totals.set(item.productId, (totals.get(item.productId) ?? 0) + item.score);
-    }
+/** Products bought with the cart's products, scores summed, best first (ties by product id). */
+function togetherFor(cart: readonly ProductSlot[], lists: ReadonlyMap<string, ListEntry>): ProductSlot[] {
+  const totals = new Map<string, { product: ProductSlot; score: number }>();
+  for (const { id } of cart) {
+    const list = lists.get(`together:${id}`);
+    if (!list) continue;
+    list.products.forEach((product, i) => {
+      const total = totals.get(product.id);
+      const score = list.items[i]!.score;
+      if (total) total.score += score;
+      else totals.set(product.id, { product, score });
+    });
   }
-  return [...totals]
-    .map(([productId, score]) => ({ productId, score }))
+  return [...totals.values()]
     .sort(
-      (a, b) => b.score - a.score || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0),
-    );
+      (a, b) => b.score - a.score || (a.product.id < b.product.id ? -1 : a.product.id > b.product.id ? 1 : 0),
+    )
+    .map(({ product }) => product);
 }

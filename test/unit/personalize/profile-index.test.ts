@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { ProductSlot } from '../../../src/services/personalize/product-slots.js';
 import { ProfileIndex } from '../../../src/services/personalize/serving-index/profile-index.js';
 import { servedProfile } from './served-profile-fixture.js';
 
 const profile = (id: string, firstName: string) =>
-  servedProfile(id, { firstName, items: ['p1', 'p2'], level: 'personal', confidence: 0.8 });
+  servedProfile(id, {
+    firstName,
+    items: [new ProductSlot('p1'), new ProductSlot('p2')],
+    level: 'personal',
+    confidence: 0.8,
+  });
 const byKey = (key: string) => ({ byId: false, key });
 const byId = (key: string) => ({ byId: true, key });
 

@@ -278,6 +278,9 @@ describe("a held profile's primary segments", () => {
   const lookup = { byId: true, key: 'unused' };
   // Never read: a held profile needs no database.
   const deps = {} as AppDeps;
+  const unusedSlot = () => {
+    throw new Error('a held profile has its products already');
+  };
 
   it('are the highest priority per group, shared between profiles with the same list, and follow the segments as read', async () => {
     const segments = new Map([
@@ -285,8 +288,8 @@ describe("a held profile's primary segments", () => {
       ['seg_b', { group: 'tier', name: 'Silver', priority: 1 }],
       ['seg_c', { group: 'age', name: 'New', priority: 0 }],
     ]);
-    const ann = await lookupProfileRecord(deps, lookup, segments, held('prof_ann'));
-    const bob = await lookupProfileRecord(deps, lookup, segments, held('prof_bob'));
+    const ann = await lookupProfileRecord(deps, lookup, segments, held('prof_ann'), unusedSlot);
+    const bob = await lookupProfileRecord(deps, lookup, segments, held('prof_bob'), unusedSlot);
     expect(ann?.primarySegments).toEqual([
       { group: 'age', id: 'seg_c', name: 'New' },
       { group: 'tier', id: 'seg_a', name: 'Gold' },
@@ -295,7 +298,7 @@ describe("a held profile's primary segments", () => {
     // Segments read again (a rename, a new priority) are a new map: the answer follows them.
     const reread = new Map(segments);
     reread.set('seg_b', { group: 'tier', name: 'Silver+', priority: 5 });
-    const later = await lookupProfileRecord(deps, lookup, reread, held('prof_ann'));
+    const later = await lookupProfileRecord(deps, lookup, reread, held('prof_ann'), unusedSlot);
     expect(later?.primarySegments).toEqual([
       { group: 'age', id: 'seg_c', name: 'New' },
       { group: 'tier', id: 'seg_b', name: 'Silver+' },

@@ -6,6 +6,7 @@ import { servingChanges } from '../../../db/schema/index.js';
 import { errorFields, type Logger } from '../../../lib/logger.js';
 import type { ProfileLookup, ProfileRow } from '../profile-query.js';
 import { type ServedProfile, servedFromRow } from '../served-profile.js';
+import { servingCacheFor } from '../serving-cache.js';
 import { ProfileIndex } from './profile-index.js';
 import {
   CHANGES_AFTER,
@@ -80,6 +81,8 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
   const pageSize = options.pageSize ?? 2_000;
   const changePageSize = options.changePageSize ?? 250;
   const pollMs = options.pollMs ?? 250;
+  // Profiles point at the products the sends of this database share (serving-cache.ts).
+  const { productSlot } = servingCacheFor({ db });
   let index: ProfileIndex | undefined;
   let state: ServingIndexStatus['state'] = 'loading';
   let watermark = 0;
@@ -113,7 +116,8 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
       if (rows.length === 0) break;
       const last = rows[rows.length - 1]!.id;
       const keys = keysByProfile(await rawSelect<KeyRow>(db, KEYS_IN_ID_RANGE, [after, last]));
-      for (const row of rows) fresh.put(servedFromRow(row, fresh.intern), keys.get(row.id) ?? []);
+      for (const row of rows)
+        fresh.put(servedFromRow(row, productSlot, fresh.intern), keys.get(row.id) ?? []);
       after = last;
       if (closed) return;
       await yieldToRequests();
@@ -174,7 +178,7 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
     for (const id of ids) into.evict(id);
     for (const row of rows) {
       if (row.mergedInto !== null || row.deletedAt !== null) continue;
-      into.put(servedFromRow(row, into.intern), keys.get(row.id) ?? []);
+      into.put(servedFromRow(row, productSlot, into.intern), keys.get(row.id) ?? []);
     }
   }
 

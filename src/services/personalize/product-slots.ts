@@ -1,0 +1,80 @@
+import type { ProductEntry } from './items.js';
+
+/**
+ * One catalogue product as the send-time path holds it: the entry last read (null: the catalogue
+ * has no such product; undefined: not read yet) and until when it is fresh.
+ *
+ * Precomputed lists, shared lists and carts point straight at these. A send then reaches a product
+ * through one pointer, where a product id string cost a Map lookup and a Set of ids to keep slots
+ * from repeating items; with a million profiles in memory each of those was a few cache misses,
+ * about 3 µs per send (docs/benchmarks.md, seventh session).
+ */
+export class ProductSlot {
+  entry: ProductEntry | null | undefined = undefined;
+  expiresAt = 0;
+
+  /** `shared`: the one slot of its id (ProductSlots.slot); a private one when the registry was full. */
+  constructor(
+    readonly id: string,
+    readonly shared = false,
+  ) {}
+
+  /** The entry while fresh at `now`, else undefined. */
+  fresh(now: number): ProductEntry | null | undefined {
+    return this.expiresAt > now ? this.entry : undefined;
+  }
+
+  /** Sets what was read, fresh until `expiresAt`. */
+  hold(entry: ProductEntry | null, expiresAt: number): void {
+    this.entry = entry;
+    this.expiresAt = expiresAt;
+  }
+
+  forget(): void {
+    this.entry = undefined;
+    this.expiresAt = 0;
+  }
+}
+
+/**
+ * The slots by product id, one per id, so everything that names a product shares its slot (and
+ * with it each re-read). Slots are never dropped, since lists point at them: past `capacity` ids
+ * (a catalogue four times the size benchmarked, or carts naming made-up products) a new id gets a
+ * private slot, read again by each send that asks for it.
+ */
+export class ProductSlots {
+  private readonly byId = new Map<string, ProductSlot>();
+
+  constructor(private readonly capacity: number) {}
+
+  slot(id: string): ProductSlot {
+    const known = this.byId.get(id);
+    if (known) return known;
+    if (this.byId.size >= this.capacity) return new ProductSlot(id, false);
+    const slot = new ProductSlot(id, true);
+    this.byId.set(id, slot);
+    return slot;
+  }
+
+  /** The slot of `id` if there is one; it may hold nothing yet. */
+  find(id: string): ProductSlot | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Forgets every entry read (the slots stay: lists point at them). */
+  forget(): void {
+    for (const slot of this.byId.values()) slot.forget();
+  }
+}
+
+/**
+ * Whether `slot` is among `shown`: by identity, as shared slots are one per product; private slots
+ * (a full registry) are compared by id, as two of them may name one product.
+ */
+export function isShown(shown: readonly ProductSlot[], slot: ProductSlot): boolean {
+  for (const other of shown) {
+    if (other === slot) return true;
+    if (!slot.shared && !other.shared && other.id === slot.id) return true;
+  }
+  return false;
+}
