@@ -230,8 +230,10 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
     const ours = await startServer(
       [
         ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        // After npm start's own flags, so that one given here wins.
+        ...SERVER_NODE_FLAGS,
         ...(process.env.BENCH_SERVER_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
-        ...SERVER_START_ARGS,
+        ...SERVER_START_ARGS.filter((word) => !word.startsWith('--')),
       ],
       {
         ESP_HUB_DATA_DIR: dir,

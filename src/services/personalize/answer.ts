@@ -109,7 +109,7 @@ export async function buildAnswer(
 ): Promise<BuiltAnswer> {
   const ttl = settings.webhook.memoryTtlSeconds * 1000;
   const cart =
-    record && request.slots.includes('cart_recovery') ? record.cartProductIds().map(cache.productSlot) : [];
+    record && request.slots.includes('cart_recovery') ? record.cartProductIds().map(cache.cartSlot) : [];
   const keys = ['global', ...groupKeys(record)];
   if (request.slots.includes('trending')) keys.push('trending');
   if (request.slots.includes('cart_recovery')) for (const { id } of cart) keys.push(`together:${id}`);

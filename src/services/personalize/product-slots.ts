@@ -13,11 +13,19 @@ export class ProductSlot {
   entry: ProductEntry | null | undefined = undefined;
   expiresAt = 0;
 
-  /** `shared`: the one slot of its id (ProductSlots.slot); a private one when the registry was full. */
+  /**
+   * `index`: its place in the registry (ProductSlots.at), which the serving index stores instead of
+   * a pointer; -1 for a private slot (a cart's product when the registry was full), which is
+   * compared by id.
+   */
   constructor(
     readonly id: string,
-    readonly shared = false,
+    readonly index = -1,
   ) {}
+
+  get shared(): boolean {
+    return this.index >= 0;
+  }
 
   /** The entry while fresh at `now`, else undefined. */
   fresh(now: number): ProductEntry | null | undefined {
@@ -38,21 +46,38 @@ export class ProductSlot {
 
 /**
  * The slots by product id, one per id, so everything that names a product shares its slot (and
- * with it each re-read). Slots are never dropped, since lists point at them: past `capacity` ids
- * (a catalogue four times the size benchmarked, or carts naming made-up products) a new id gets a
- * private slot, read again by each send that asks for it.
+ * with it each re-read). Slots are never dropped, since lists point at them. Lists and precomputed
+ * lists name catalogue products, so they always get a shared slot; a cart's products come from
+ * events and may be made up, so past `cartCapacity` ids a new one gets a private slot, read again
+ * by each send that asks for it.
  */
 export class ProductSlots {
   private readonly byId = new Map<string, ProductSlot>();
+  private readonly all: ProductSlot[] = [];
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly cartCapacity: number) {}
 
+  /** The shared slot of `id`, made on first use. */
   slot(id: string): ProductSlot {
     const known = this.byId.get(id);
     if (known) return known;
-    if (this.byId.size >= this.capacity) return new ProductSlot(id, false);
-    const slot = new ProductSlot(id, true);
+    const slot = new ProductSlot(id, this.all.length);
     this.byId.set(id, slot);
+    this.all.push(slot);
+    return slot;
+  }
+
+  /** The shared slot of a cart's product, or a private one once the registry is full. */
+  cartSlot(id: string): ProductSlot {
+    const known = this.byId.get(id);
+    if (known) return known;
+    return this.all.length >= this.cartCapacity ? new ProductSlot(id) : this.slot(id);
+  }
+
+  /** The shared slot at `index` (ProductSlot.index). */
+  at(index: number): ProductSlot {
+    const slot = this.all[index];
+    if (!slot) throw new RangeError(`no product slot ${index}`);
     return slot;
   }
 
@@ -63,7 +88,7 @@ export class ProductSlots {
 
   /** Forgets every entry read (the slots stay: lists point at them). */
   forget(): void {
-    for (const slot of this.byId.values()) slot.forget();
+    for (const slot of this.all) slot.forget();
   }
 }
 

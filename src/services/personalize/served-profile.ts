@@ -21,40 +21,31 @@ export type ServedProfile = Omit<
   cartItems: number;
 };
 
-/** Shares equal strings between profiles (a million profiles hold a few hundred distinct groups). */
-export type Intern = (text: string) => string;
-const asIs: Intern = (text) => text;
-
 const textOrNull = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
 
 /**
  * `productSlot` gives the slot each product shares (ServingCache.productSlot): lists point at
  * products rather than naming them.
  */
-export function servedFromRow(
-  row: ProfileRow,
-  productSlot: (id: string) => ProductSlot,
-  intern: Intern = asIs,
-): ServedProfile {
-  const shared = (value: string | null) => (value === null ? null : intern(value));
+export function servedFromRow(row: ProfileRow, productSlot: (id: string) => ProductSlot): ServedProfile {
   return {
     id: row.id,
-    firstName: shared(textOrNull(row.firstName)),
-    lastName: shared(textOrNull(row.lastName)),
+    firstName: textOrNull(row.firstName),
+    lastName: textOrNull(row.lastName),
     items:
       row.items === null || row.level === null
         ? null
         : (JSON.parse(row.items) as RecommendedItem[]).map((item) => productSlot(item.productId)),
-    level: row.level === null ? null : (intern(row.level) as ServedProfile['level']),
+    level: row.level,
     confidence: row.confidence ?? 0,
-    rfmGroup: shared(row.rfmGroup),
-    clvTier: shared(row.clvTier),
-    clusterId: shared(row.clusterId),
-    clusterLabel: shared(row.clusterLabel),
+    rfmGroup: row.rfmGroup,
+    clvTier: row.clvTier,
+    clusterId: row.clusterId,
+    clusterLabel: row.clusterLabel,
     aov: row.aov,
-    lastViewedCategory: shared(row.lastViewedCategory),
+    lastViewedCategory: row.lastViewedCategory,
     cart: row.cartItems ? row.cart : null,
     cartItems: row.cartItems ?? 0,
-    segments: shared(row.segments),
+    segments: row.segments,
   };
 }

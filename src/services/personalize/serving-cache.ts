@@ -47,7 +47,8 @@ const PRODUCT_COLUMNS =
  * not in the catalogue are remembered as missing too, so a stale list costs no query per send.
  */
 export class ServingCache {
-  private readonly products = new ProductSlots(PRODUCT_CAPACITY);
+  /** Every product the sends of this database name, by id and by index (the serving index stores indexes). */
+  readonly products = new ProductSlots(PRODUCT_CAPACITY);
   private readonly lists = new MemoryCache<ListEntry | null>(LIST_CAPACITY);
   private readonly segments = new MemoryCache<Map<string, GroupedSegment>>(1);
 
@@ -70,6 +71,9 @@ export class ServingCache {
 
   /** The slot every list and profile shares for product `id` (product-slots.ts). */
   readonly productSlot = (id: string): ProductSlot => this.products.slot(id);
+
+  /** The slot for a product a cart names (carts come from events: their ids are capped). */
+  readonly cartSlot = (id: string): ProductSlot => this.products.cartSlot(id);
 
   /**
    * A product for an answer, from memory: the entry, null when the catalogue has none, undefined

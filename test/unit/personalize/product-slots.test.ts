@@ -21,13 +21,17 @@ describe('ProductSlots', () => {
     expect(a.entry?.id).toBe('p1');
   });
 
-  it('hands out private slots once full, and forgets entries but keeps slots', () => {
+  it("hands out private slots for carts' products once full, and forgets entries but keeps slots", () => {
     const slots = new ProductSlots(1);
-    const kept = slots.slot('p1');
-    const extra = slots.slot('p2');
+    const kept = slots.cartSlot('p1');
+    expect(slots.at(kept.index)).toBe(kept);
+    const extra = slots.cartSlot('p2');
     expect(extra.shared).toBe(false);
-    expect(slots.slot('p2')).not.toBe(extra);
+    expect(slots.cartSlot('p2')).not.toBe(extra);
     expect(slots.find('p2')).toBeUndefined();
+    // Lists name catalogue products: those are always shared.
+    expect(slots.slot('p3').shared).toBe(true);
+    expect(slots.cartSlot('p3')).toBe(slots.slot('p3'));
     kept.hold(entry('p1'), 1_000);
     slots.forget();
     expect(slots.slot('p1')).toBe(kept);
@@ -35,9 +39,9 @@ describe('ProductSlots', () => {
   });
 
   it('counts a product shown by identity, and private slots of one id as the same product', () => {
-    const shared = new ProductSlot('p1', true);
+    const shared = new ProductSlot('p1', 0);
     expect(isShown([shared], shared)).toBe(true);
-    expect(isShown([shared], new ProductSlot('p2', true))).toBe(false);
+    expect(isShown([shared], new ProductSlot('p2', 1))).toBe(false);
     expect(isShown([new ProductSlot('p3')], new ProductSlot('p3'))).toBe(true);
     expect(isShown([new ProductSlot('p3')], new ProductSlot('p4'))).toBe(false);
   });

@@ -1,44 +1,112 @@
+import type { ProductSlots } from '../product-slots.js';
 import type { ProfileLookup } from '../profile-query.js';
-import type { Intern, ServedProfile } from '../served-profile.js';
+import type { ServedProfile } from '../served-profile.js';
+import { ByteArena, offsetOf } from './byte-arena.js';
+import { type AddressMatcher, KeyTable } from './key-table.js';
+import { TextTable } from './text-table.js';
 
-/** A profile as held, with the identity keys that lead to it (to let go of them on eviction). */
-interface HeldProfile {
-  profile: ServedProfile;
-  keys: readonly string[];
+/**
+ * A held profile's record in the arena (little-endian):
+ *
+ *   0 u32 record size       24 u32 rfmGroup ref      44 u32 segments ref
+ *   4 u8  level code        28 u32 clvTier ref       48 u32 cartItems
+ *   6 u16 items (FFFF null) 32 u32 clusterId ref     52 u16 identity keys
+ *   8 f64 confidence        36 u32 clusterLabel ref  54 u32 × items: product slot indexes
+ *  16 f64 aov (NaN: null)   40 u32 lastViewedCategory ref
+ *
+ * then the texts id, firstName, lastName, cart and each identity key, each a u32 byte length
+ * (FFFFFFFF: null) and its UTF-8 bytes. Refs name texts in the TextTable (0: null): groups, tiers
+ * and segment lists repeat across a million profiles.
+ */
+const LEVEL = 4;
+const ITEMS = 6;
+const CONFIDENCE = 8;
+const AOV = 16;
+const REFS = 24;
+const CART_ITEMS = 48;
+const KEYS = 52;
+const HEADER = 54;
+const NULL_ITEMS = 0xffff;
+const NULL_TEXT = 0xffffffff;
+const LEVELS = [null, 'personal', 'segment', 'global'] as const;
+/** Space given up is reclaimed once it passes this and the live records' size. */
+const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
+
+export interface ProfileIndexOptions {
+  /** Compact once this much space is given up and more than is live (tests make it small). */
+  compactAfterBytes?: number;
 }
 
-/** Strings shared while at most this many are distinct; past it they are kept as read. */
-const INTERN_CAPACITY = 500_000;
+type Level = ServedProfile['level'];
+const levelCode = (level: Level) => LEVELS.indexOf(level);
+
+/** FNV-1a over bytes: identity keys and profile ids are hashed as stored. */
+function hashBytes(bytes: Buffer, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return hash >>> 0;
+}
+
+const textSize = (text: string | null) => 4 + (text === null ? 0 : Buffer.byteLength(text));
 
 /**
  * The send-time webhook's profiles in memory: identity key or profile id → what the answer needs.
  * Pure bookkeeping, no I/O: serving-index.ts fills it from the database and keeps it current from
  * the change log. Every profile it holds is answered from here; anything else is a miss and is
  * read from the database.
+ *
+ * Profiles are held as bytes (byte-arena.ts) found through two hash tables over typed arrays
+ * (key-table.ts), not as objects, and `get` builds the object a send uses: a million profiles then
+ * cost the collector nothing and take about a third of the memory.
  */
-export class ProfileIndex {
-  /** Straight to the profile (a send follows one pointer less); byId knows its keys. */
-  private readonly byKey = new Map<string, ServedProfile>();
-  private readonly byId = new Map<string, HeldProfile>();
-  private readonly strings = new Map<string, string>();
+export class ProfileIndex implements AddressMatcher {
+  private arena = new ByteArena();
+  private readonly byKey = new KeyTable();
+  private readonly byId = new KeyTable();
+  private readonly texts = new TextTable();
+  /** What `matches` compares a record's id (or keys, `matchKeys`) with: bytes [probeStart, probeEnd) of probeBytes. */
+  private probeBytes: Buffer = Buffer.allocUnsafeSlow(1_024);
+  private probeStart = 0;
+  private probeEnd = 0;
+  private matchKeys = false;
+  private readonly scratch = this.probeBytes;
 
-  readonly intern: Intern = (text) => {
-    const known = this.strings.get(text);
-    if (known !== undefined) return known;
-    if (this.strings.size < INTERN_CAPACITY) this.strings.set(text, text);
-    return text;
-  };
+  private readonly compactAfterBytes: number;
+  /** How many times the arena was compacted. */
+  compactions = 0;
+
+  constructor(
+    private readonly products: ProductSlots,
+    options: ProfileIndexOptions = {},
+  ) {
+    this.compactAfterBytes = options.compactAfterBytes ?? COMPACT_AFTER_BYTES;
+  }
 
   get(lookup: ProfileLookup): ServedProfile | undefined {
-    return lookup.byId ? this.byId.get(lookup.key)?.profile : this.byKey.get(lookup.key);
+    const address = this.find(lookup.key, lookup.byId);
+    return address < 0 ? undefined : this.decode(address);
   }
 
   /** Holds `profile` under its id and `keys`, replacing what was held for that id. */
   put(profile: ServedProfile, keys: readonly string[]): void {
     this.evict(profile.id);
-    const held = { profile, keys };
-    this.byId.set(profile.id, held);
-    for (const key of keys) this.byKey.set(key, profile);
+    const address = this.encode(profile, keys);
+    const bytes = this.arena.bytes(address);
+    let at = this.textsStart(address);
+    const idEnd = at + 4 + this.arena.view(address).getUint32(at, true);
+    this.byId.insert(hashBytes(bytes, at + 4, idEnd), address);
+    at = this.skipTexts(address, at, 4);
+    for (let k = 0; k < keys.length; k++) {
+      const start = at + 4;
+      const end = start + this.arena.view(address).getUint32(at, true);
+      const hash = hashBytes(bytes, start, end);
+      // A key another profile holds moves here (a merge applied in the other order).
+      this.probe(bytes, start, end, true);
+      const holder = this.byKey.find(hash, this);
+      if (holder >= 0) this.byKey.remove(hash, holder);
+      this.byKey.insert(hash, address);
+      at = end;
+    }
   }
 
   /**
@@ -46,10 +114,23 @@ export class ProfileIndex {
    * another profile (a merge applied in the other order) stays with that one.
    */
   evict(id: string): void {
-    const held = this.byId.get(id);
-    if (!held) return;
-    this.byId.delete(id);
-    for (const key of held.keys) if (this.byKey.get(key) === held.profile) this.byKey.delete(key);
+    const address = this.find(id, true);
+    if (address < 0) return;
+    const view = this.arena.view(address);
+    const bytes = this.arena.bytes(address);
+    let at = this.textsStart(address);
+    const idEnd = at + 4 + view.getUint32(at, true);
+    this.byId.remove(hashBytes(bytes, at + 4, idEnd), address);
+    at = this.skipTexts(address, at, 4);
+    const keyCount = view.getUint16(offsetOf(address) + KEYS, true);
+    for (let k = 0; k < keyCount; k++) {
+      const end = at + 4 + view.getUint32(at, true);
+      this.byKey.remove(hashBytes(bytes, at + 4, end), address);
+      at = end;
+    }
+    this.arena.release(view.getUint32(offsetOf(address), true));
+    const { deadBytes, liveBytes } = this.arena;
+    if (deadBytes > this.compactAfterBytes && deadBytes > liveBytes) this.compact();
   }
 
   get profiles(): number {
@@ -58,5 +139,186 @@ export class ProfileIndex {
 
   get keys(): number {
     return this.byKey.size;
+  }
+
+  /** Memory the index holds outside the JavaScript heap: records and tables. */
+  get bytes(): number {
+    return this.arena.byteLength + this.byKey.byteLength + this.byId.byteLength;
+  }
+
+  /** AddressMatcher: whether the record at `address` has the id (or a key) being probed for. */
+  matches(address: number): boolean {
+    const view = this.arena.view(address);
+    const bytes = this.arena.bytes(address);
+    let at = this.textsStart(address);
+    if (this.matchKeys) {
+      const keyCount = view.getUint16(offsetOf(address) + KEYS, true);
+      at = this.skipTexts(address, at, 4);
+      for (let k = 0; k < keyCount; k++) {
+        const length = view.getUint32(at, true);
+        if (this.sameBytes(bytes, at + 4, length)) return true;
+        at += 4 + length;
+      }
+      return false;
+    }
+    return this.sameBytes(bytes, at + 4, view.getUint32(at, true));
+  }
+
+  private find(key: string, byId: boolean): number {
+    let bytes = this.scratch;
+    let length = Buffer.byteLength(key);
+    if (length > bytes.length) bytes = Buffer.from(key);
+    else length = bytes.write(key, 0);
+    this.probe(bytes, 0, length, !byId);
+    return (byId ? this.byId : this.byKey).find(hashBytes(bytes, 0, length), this);
+  }
+
+  private probe(bytes: Buffer, start: number, end: number, keys: boolean): void {
+    this.probeBytes = bytes;
+    this.probeStart = start;
+    this.probeEnd = end;
+    this.matchKeys = keys;
+  }
+
+  private sameBytes(bytes: Buffer, start: number, length: number): boolean {
+    if (length !== this.probeEnd - this.probeStart) return false;
+    const probe = this.probeBytes;
+    for (let i = 0, j = this.probeStart; i < length; i++, j++)
+      if (bytes[start + i] !== probe[j]) return false;
+    return true;
+  }
+
+  private textsStart(address: number): number {
+    const items = this.arena.view(address).getUint16(offsetOf(address) + ITEMS, true);
+    return offsetOf(address) + HEADER + 4 * (items === NULL_ITEMS ? 0 : items);
+  }
+
+  /** The offset after `count` texts from `at`. */
+  private skipTexts(address: number, at: number, count: number): number {
+    const view = this.arena.view(address);
+    for (let t = 0; t < count; t++) {
+      const length = view.getUint32(at, true);
+      at += 4 + (length === NULL_TEXT ? 0 : length);
+    }
+    return at;
+  }
+
+  private encode(profile: ServedProfile, keys: readonly string[]): number {
+    const items = profile.items;
+    const texts = [profile.id, profile.firstName, profile.lastName, profile.cart, ...keys];
+    let size = HEADER + 4 * (items?.length ?? 0);
+    for (const text of texts) size += textSize(text);
+    const address = this.arena.reserve(size);
+    const view = this.arena.view(address);
+    const bytes = this.arena.bytes(address);
+    const start = offsetOf(address);
+    view.setUint32(start, size, true);
+    view.setUint8(start + LEVEL, levelCode(profile.level));
+    view.setUint16(start + ITEMS, items === null ? NULL_ITEMS : items.length, true);
+    view.setFloat64(start + CONFIDENCE, profile.confidence, true);
+    view.setFloat64(start + AOV, profile.aov ?? Number.NaN, true);
+    const refs = [
+      profile.rfmGroup,
+      profile.clvTier,
+      profile.clusterId,
+      profile.clusterLabel,
+      profile.lastViewedCategory,
+      profile.segments,
+    ];
+    for (const [i, text] of refs.entries()) view.setUint32(start + REFS + 4 * i, this.texts.ref(text), true);
+    view.setUint32(start + CART_ITEMS, profile.cartItems, true);
+    view.setUint16(start + KEYS, keys.length, true);
+    let at = start + HEADER;
+    for (const item of items ?? []) {
+      // Lists name catalogue products, which always have a shared slot (product-slots.ts).
+      const slot = item.shared ? item : this.products.slot(item.id);
+      view.setUint32(at, slot.index, true);
+      at += 4;
+    }
+    for (const text of texts) {
+      if (text === null) {
+        view.setUint32(at, NULL_TEXT, true);
+        at += 4;
+        continue;
+      }
+      const length = bytes.write(text, at + 4);
+      view.setUint32(at, length, true);
+      at += 4 + length;
+    }
+    return address;
+  }
+
+  /** The record as the object a send uses (the same shape servedFromRow makes). */
+  private decode(address: number): ServedProfile {
+    const view = this.arena.view(address);
+    const bytes = this.arena.bytes(address);
+    const start = offsetOf(address);
+    const itemCount = view.getUint16(start + ITEMS, true);
+    let items: ServedProfile['items'] = null;
+    if (itemCount !== NULL_ITEMS) {
+      const slots = new Array(itemCount);
+      for (let i = 0; i < itemCount; i++)
+        slots[i] = this.products.at(view.getUint32(start + HEADER + 4 * i, true));
+      items = slots;
+    }
+    let at = start + HEADER + 4 * (itemCount === NULL_ITEMS ? 0 : itemCount);
+    const text = (): string | null => {
+      const length = view.getUint32(at, true);
+      if (length === NULL_TEXT) {
+        at += 4;
+        return null;
+      }
+      const value = bytes.toString('utf8', at + 4, at + 4 + length);
+      at += 4 + length;
+      return value;
+    };
+    const id = text() as string;
+    const firstName = text();
+    const lastName = text();
+    const cart = text();
+    const aov = view.getFloat64(start + AOV, true);
+    const ref = (i: number) => this.texts.text(view.getUint32(start + REFS + 4 * i, true));
+    return {
+      id,
+      firstName,
+      lastName,
+      items,
+      level: LEVELS[view.getUint8(start + LEVEL)] ?? null,
+      confidence: view.getFloat64(start + CONFIDENCE, true),
+      rfmGroup: ref(0),
+      clvTier: ref(1),
+      clusterId: ref(2),
+      clusterLabel: ref(3),
+      aov: Number.isNaN(aov) ? null : aov,
+      lastViewedCategory: ref(4),
+      cart,
+      cartItems: view.getUint32(start + CART_ITEMS, true),
+      segments: ref(5),
+    };
+  }
+
+  /**
+   * Copies the live records into a new arena and points the tables at the copies. Runs when
+   * replaced records take more room than live ones (a nightly recompute rewrites every profile):
+   * one pass over the records, about as long as reading them from memory.
+   */
+  private compact(): void {
+    const old = this.arena;
+    const fresh = new ByteArena();
+    this.byId.forEachAddress((address) => {
+      const view = old.view(address);
+      const size = view.getUint32(offsetOf(address), true);
+      const moved = fresh.reserve(size);
+      old
+        .bytes(address)
+        .copy(fresh.bytes(moved), offsetOf(moved), offsetOf(address), offsetOf(address) + size);
+      // The old record's size field now says where it went.
+      view.setUint32(offsetOf(address), moved, true);
+    });
+    const movedTo = (address: number) => old.view(address).getUint32(offsetOf(address), true);
+    this.byKey.rewrite(movedTo);
+    this.byId.rewrite(movedTo);
+    this.arena = fresh;
+    this.compactions++;
   }
 }

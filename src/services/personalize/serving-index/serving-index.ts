@@ -82,7 +82,7 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
   const changePageSize = options.changePageSize ?? 250;
   const pollMs = options.pollMs ?? 250;
   // Profiles point at the products the sends of this database share (serving-cache.ts).
-  const { productSlot } = servingCacheFor({ db });
+  const { productSlot, products } = servingCacheFor({ db });
   let index: ProfileIndex | undefined;
   let state: ServingIndexStatus['state'] = 'loading';
   let watermark = 0;
@@ -109,15 +109,14 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
     const started = performance.now();
     // Changes from here on are applied after the load: applying one twice is harmless.
     const from = await lastSeq();
-    const fresh = new ProfileIndex();
+    const fresh = new ProfileIndex(products);
     let after = '';
     for (;;) {
       const rows = await rawSelect<ProfileRow>(db, LIVE_PROFILES_PAGE, [after, pageSize]);
       if (rows.length === 0) break;
       const last = rows[rows.length - 1]!.id;
       const keys = keysByProfile(await rawSelect<KeyRow>(db, KEYS_IN_ID_RANGE, [after, last]));
-      for (const row of rows)
-        fresh.put(servedFromRow(row, productSlot, fresh.intern), keys.get(row.id) ?? []);
+      for (const row of rows) fresh.put(servedFromRow(row, productSlot), keys.get(row.id) ?? []);
       after = last;
       if (closed) return;
       await yieldToRequests();
@@ -178,7 +177,7 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
     for (const id of ids) into.evict(id);
     for (const row of rows) {
       if (row.mergedInto !== null || row.deletedAt !== null) continue;
-      into.put(servedFromRow(row, productSlot, into.intern), keys.get(row.id) ?? []);
+      into.put(servedFromRow(row, productSlot), keys.get(row.id) ?? []);
     }
   }
 
