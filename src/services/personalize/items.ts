@@ -18,18 +18,22 @@ export interface ProductEntry {
 }
 
 /**
- * An item's JSON is `head` + the URL with the slot's UTM parameters + `tail`. The URL's own part
- * is escaped once here, so an answer is assembled by concatenation (see serialize.ts).
+ * An item's JSON in pieces escaped once here, so an answer is assembled by concatenation (see
+ * serialize.ts): `prefix` + the slot's UTM query + `suffix` when `takesUtm`, else `prefix` alone
+ * (no URL). A URL that already carries utm_ parameters takes the slow path instead: `head` + the
+ * URL through withUtm (which keeps them) + `tail`.
  */
 export interface ProductJson {
+  /** Up to the URL's query separator (`?` or `&`), or the whole item when it has no URL. */
+  prefix: string;
+  /** The URL's fragment (`#…`) and the rest of the item; '' when there is no URL. */
+  suffix: string;
+  /** The URL takes the slot's UTM query between prefix and suffix. */
+  takesUtm: boolean;
+  /** The URL already carries utm_ parameters. */
+  hasUtm: boolean;
   head: string;
   tail: string;
-  /** The URL before its fragment, JSON-escaped, with `?` or `&` to append parameters; null: no URL. */
-  urlBase: string | null;
-  /** The fragment (`#…`), JSON-escaped, or ''. */
-  urlHash: string;
-  /** The URL already carries utm_ parameters: it takes the slow path (withUtm), which keeps them. */
-  hasUtm: boolean;
   /** A hash of the pieces: the answer's ETag combines these instead of hashing the whole body. */
   hash: number;
 }
@@ -47,6 +51,15 @@ export interface SlotItem {
 
 const inner = (text: string) => JSON.stringify(text).slice(1, -1);
 
+/**
+ * The string as one flat piece: V8 keeps `a + b` as a pair of pointers until something reads it,
+ * and every send would walk the pair again. Reading one character flattens it.
+ */
+function flat(text: string): string {
+  text.charCodeAt(0);
+  return text;
+}
+
 export function productJson(product: Omit<ProductEntry, 'json' | 'showable' | 'category'>): ProductJson {
   const hashAt = product.url?.indexOf('#') ?? -1;
   const base = product.url === null ? null : hashAt < 0 ? product.url : product.url.slice(0, hashAt);
@@ -56,7 +69,18 @@ export function productJson(product: Omit<ProductEntry, 'json' | 'showable' | 'c
   const urlHash = product.url === null || hashAt < 0 ? '' : inner(product.url.slice(hashAt));
   const hasUtm = product.url?.includes('utm_') ?? false;
   const hash = fnv1a(`${head}\u0000${tail}\u0000${urlBase ?? '\u0001'}\u0000${urlHash}\u0000${hasUtm}`);
-  return { head, tail, urlBase, urlHash, hasUtm, hash };
+  const prefix = urlBase === null ? `${head}null${tail}` : `${head}"${urlBase}`;
+  const suffix = urlBase === null ? '' : `${urlHash}"${tail}`;
+  // Flat strings once, rather than a tree of pieces joined again on every send.
+  return {
+    prefix: flat(prefix),
+    suffix: flat(suffix),
+    takesUtm: urlBase !== null && !hasUtm,
+    hasUtm,
+    head,
+    tail,
+    hash,
+  };
 }
 
 /** `utm_source=…&utm_medium=…&utm_campaign=…&utm_content=<slot>`, URL-encoded (so JSON-safe). */

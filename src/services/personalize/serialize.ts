@@ -41,13 +41,14 @@ export function serializeAnswer(built: BuiltAnswer): { body: string; hash: numbe
     slot.products.forEach((product, i) => {
       const { json } = product;
       hash = mixHash(hash, json.hash);
-      let url: string;
-      if (json.urlBase === null) url = 'null';
-      else if (json.hasUtm) {
-        url = JSON.stringify(withUtm(product.url!, built.utm, built.campaign, slot.slot));
+      if (i > 0) out += ',';
+      if (json.takesUtm) out += json.prefix + utm + json.suffix;
+      else if (!json.hasUtm) out += json.prefix;
+      else {
+        const url = JSON.stringify(withUtm(product.url!, built.utm, built.campaign, slot.slot));
         hash = fnv1a(url, hash);
-      } else url = `"${json.urlBase}${utm}${json.urlHash}"`;
-      out += (i === 0 ? '' : ',') + json.head + url + json.tail;
+        out += json.head + url + json.tail;
+      }
     });
     out += meta;
   });
