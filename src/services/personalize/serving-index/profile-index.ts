@@ -1,4 +1,4 @@
-import type { ProductSlots } from '../product-slots.js';
+import type { ProductSlot, ProductSlots } from '../product-slots.js';
 import type { ProfileLookup } from '../profile-query.js';
 import type { ServedProfile } from '../served-profile.js';
 import { ByteArena, offsetOf } from './byte-arena.js';
@@ -254,30 +254,19 @@ export class ProfileIndex implements AddressMatcher {
     const bytes = this.arena.bytes(address);
     const start = offsetOf(address);
     const itemCount = view.getUint16(start + ITEMS, true);
-    let items: ServedProfile['items'] = null;
+    let items: ProductSlot[] | null = null;
     if (itemCount !== NULL_ITEMS) {
-      const slots = new Array(itemCount);
+      items = new Array<ProductSlot>(itemCount);
       for (let i = 0; i < itemCount; i++)
-        slots[i] = this.products.at(view.getUint32(start + HEADER + 4 * i, true));
-      items = slots;
+        items[i] = this.products.at(view.getUint32(start + HEADER + 4 * i, true));
     }
-    let at = start + HEADER + 4 * (itemCount === NULL_ITEMS ? 0 : itemCount);
-    const text = (): string | null => {
-      const length = view.getUint32(at, true);
-      if (length === NULL_TEXT) {
-        at += 4;
-        return null;
-      }
-      const value = bytes.toString('utf8', at + 4, at + 4 + length);
-      at += 4 + length;
-      return value;
-    };
-    const id = text() as string;
-    const firstName = text();
-    const lastName = text();
-    const cart = text();
+    this.cursor = start + HEADER + 4 * (itemCount === NULL_ITEMS ? 0 : itemCount);
+    const id = this.nextText(view, bytes) as string;
+    const firstName = this.nextText(view, bytes);
+    const lastName = this.nextText(view, bytes);
+    const cart = this.nextText(view, bytes);
     const aov = view.getFloat64(start + AOV, true);
-    const ref = (i: number) => this.texts.text(view.getUint32(start + REFS + 4 * i, true));
+    const refs = start + REFS;
     return {
       id,
       firstName,
@@ -285,16 +274,31 @@ export class ProfileIndex implements AddressMatcher {
       items,
       level: LEVELS[view.getUint8(start + LEVEL)] ?? null,
       confidence: view.getFloat64(start + CONFIDENCE, true),
-      rfmGroup: ref(0),
-      clvTier: ref(1),
-      clusterId: ref(2),
-      clusterLabel: ref(3),
+      rfmGroup: this.texts.text(view.getUint32(refs, true)),
+      clvTier: this.texts.text(view.getUint32(refs + 4, true)),
+      clusterId: this.texts.text(view.getUint32(refs + 8, true)),
+      clusterLabel: this.texts.text(view.getUint32(refs + 12, true)),
       aov: Number.isNaN(aov) ? null : aov,
-      lastViewedCategory: ref(4),
+      lastViewedCategory: this.texts.text(view.getUint32(refs + 16, true)),
       cart,
       cartItems: view.getUint32(start + CART_ITEMS, true),
-      segments: ref(5),
+      segments: this.texts.text(view.getUint32(refs + 20, true)),
     };
+  }
+
+  /** Where decode reads next. */
+  private cursor = 0;
+
+  /** The text at the cursor, moving past it. */
+  private nextText(view: DataView, bytes: Buffer): string | null {
+    const at = this.cursor;
+    const length = view.getUint32(at, true);
+    if (length === NULL_TEXT) {
+      this.cursor = at + 4;
+      return null;
+    }
+    this.cursor = at + 4 + length;
+    return length === 0 ? '' : bytes.toString('utf8', at + 4, at + 4 + length);
   }
 
   /**
