@@ -83,25 +83,31 @@ describe('ProfileIndex', () => {
   });
 
   it('holds thousands of profiles through growth, evictions and compaction, answering the latest of each', () => {
-    const index = new ProfileIndex(slots, { compactAfterBytes: 10_000 });
+    const index = new ProfileIndex(slots, { chunkBits: 16 });
     const count = 3_000;
-    for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < count; i++) {
-        index.put(profile(`prof_${i}`, `Name ${i} r${round}`, { confidence: round }), [
-          `email\u001fu${i}@x`,
-          `user_id\u001f${i}`,
-        ]);
-      }
-    }
+    const put = (i: number, round: number, keys = [`email\u001fu${i}@x`, `user_id\u001f${i}`]) =>
+      index.put(profile(`prof_${i}`, `Name ${i} r${round}`, { confidence: round }), keys);
+    for (let round = 0; round < 3; round++) for (let i = 0; i < count; i++) put(i, round);
     for (let i = 0; i < count; i += 2) index.evict(`prof_${i}`);
-    expect(index.compactions).toBeGreaterThan(0);
+    // prof_1 takes over prof_3's email (a merge applied in the other order): it stays with prof_1.
+    put(1, 2, ['email\u001fu1@x', 'user_id\u001f1', 'email\u001fu3@x']);
+    const before = index.bytes;
+    let steps = 0;
+    while (index.compactStep()) steps++;
+    expect(steps).toBeGreaterThan(10);
+    expect(index.compactions).toBe(steps);
+    expect(index.bytes).toBeLessThan(before);
     expect([index.profiles, index.keys]).toEqual([count / 2, count]);
     for (let i = 0; i < count; i++) {
       const held = index.get(byKey(`email\u001fu${i}@x`));
       if (i % 2 === 0) expect(held).toBeUndefined();
+      else if (i === 3) expect(held?.id).toBe('prof_1');
       else expect([held?.id, held?.firstName, held?.confidence]).toEqual([`prof_${i}`, `Name ${i} r2`, 2]);
       if (i % 2 === 1) expect(index.get(byKey(`user_id\u001f${i}`))?.id).toBe(`prof_${i}`);
     }
+    // Evicting prof_3 later leaves the email it lost with prof_1.
+    index.evict('prof_3');
+    expect(index.get(byKey('email\u001fu3@x'))?.id).toBe('prof_1');
   });
 
   it('finds keys longer than its scratch space', () => {

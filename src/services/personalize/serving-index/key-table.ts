@@ -51,27 +51,29 @@ export class KeyTable {
 
   /** Removes the entry with `hash` and `address`; false when there is none. */
   remove(hash: number, address: number): boolean {
+    const i = this.slotOf(hash, address);
+    if (i < 0) return false;
+    this.tags[i] = REMOVED;
+    this.size--;
+    return true;
+  }
+
+  /** Points the entry with `hash` and address `from` at `to`; false when there is none. */
+  replace(hash: number, from: number, to: number): boolean {
+    const i = this.slotOf(hash, from);
+    if (i < 0) return false;
+    this.addresses[i] = to;
+    return true;
+  }
+
+  /** Where the entry with `hash` and `address` sits, or -1. */
+  private slotOf(hash: number, address: number): number {
     const tag = tagOf(hash);
     for (let i = tag & this.mask; ; i = (i + 1) & this.mask) {
       const found = this.tags[i]!;
-      if (found === EMPTY) return false;
-      if (found === tag && this.addresses[i] === address) {
-        this.tags[i] = REMOVED;
-        this.size--;
-        return true;
-      }
+      if (found === EMPTY) return -1;
+      if (found === tag && this.addresses[i] === address) return i;
     }
-  }
-
-  /** Every entry's address rewritten by `move` (after the arena is compacted). */
-  rewrite(move: (address: number) => number): void {
-    for (let i = 0; i < this.tags.length; i++)
-      if (this.tags[i]! > REMOVED) this.addresses[i] = move(this.addresses[i]!);
-  }
-
-  /** Calls `visit` with each entry's address. */
-  forEachAddress(visit: (address: number) => void): void {
-    for (let i = 0; i < this.tags.length; i++) if (this.tags[i]! > REMOVED) visit(this.addresses[i]!);
   }
 
   /** Bytes the table holds. */

@@ -1,7 +1,7 @@
 import type { ProductSlot, ProductSlots } from '../product-slots.js';
 import type { ProfileLookup } from '../profile-query.js';
 import type { ServedProfile } from '../served-profile.js';
-import { ByteArena, offsetOf } from './byte-arena.js';
+import { ByteArena } from './byte-arena.js';
 import { type AddressMatcher, KeyTable } from './key-table.js';
 import { TextTable } from './text-table.js';
 
@@ -29,12 +29,12 @@ const HEADER = 54;
 const NULL_ITEMS = 0xffff;
 const NULL_TEXT = 0xffffffff;
 const LEVELS = [null, 'personal', 'segment', 'global'] as const;
-/** Space given up is reclaimed once it passes this and the live records' size. */
-const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
+/** A record given up: compaction skips it. */
+const DEAD = 0xff;
 
 export interface ProfileIndexOptions {
-  /** Compact once this much space is given up and more than is live (tests make it small). */
-  compactAfterBytes?: number;
+  /** Chunks of 2^chunkBits bytes (default 2 MB; tests make them small). */
+  chunkBits?: number;
 }
 
 type Level = ServedProfile['level'];
@@ -60,7 +60,7 @@ const textSize = (text: string | null) => 4 + (text === null ? 0 : Buffer.byteLe
  * cost the collector nothing and take about a third of the memory.
  */
 export class ProfileIndex implements AddressMatcher {
-  private arena = new ByteArena();
+  private readonly arena: ByteArena;
   private readonly byKey = new KeyTable();
   private readonly byId = new KeyTable();
   private readonly texts = new TextTable();
@@ -71,15 +71,14 @@ export class ProfileIndex implements AddressMatcher {
   private matchKeys = false;
   private readonly scratch = this.probeBytes;
 
-  private readonly compactAfterBytes: number;
-  /** How many times the arena was compacted. */
+  /** How many chunks compaction has freed. */
   compactions = 0;
 
   constructor(
     private readonly products: ProductSlots,
     options: ProfileIndexOptions = {},
   ) {
-    this.compactAfterBytes = options.compactAfterBytes ?? COMPACT_AFTER_BYTES;
+    this.arena = new ByteArena(options.chunkBits);
   }
 
   get(lookup: ProfileLookup): ServedProfile | undefined {
@@ -122,15 +121,56 @@ export class ProfileIndex implements AddressMatcher {
     const idEnd = at + 4 + view.getUint32(at, true);
     this.byId.remove(hashBytes(bytes, at + 4, idEnd), address);
     at = this.skipTexts(address, at, 4);
-    const keyCount = view.getUint16(offsetOf(address) + KEYS, true);
+    const keyCount = view.getUint16(this.arena.offsetOf(address) + KEYS, true);
     for (let k = 0; k < keyCount; k++) {
       const end = at + 4 + view.getUint32(at, true);
       this.byKey.remove(hashBytes(bytes, at + 4, end), address);
       at = end;
     }
-    this.arena.release(view.getUint32(offsetOf(address), true));
-    const { deadBytes, liveBytes } = this.arena;
-    if (deadBytes > this.compactAfterBytes && deadBytes > liveBytes) this.compact();
+    view.setUint8(this.arena.offsetOf(address) + LEVEL, DEAD);
+    this.arena.release(address, view.getUint32(this.arena.offsetOf(address), true));
+  }
+
+  /**
+   * Moves the live records out of the chunk most of which replaced or evicted records have given
+   * up, and frees it; false when no chunk is worth it. One chunk (2 MB) is a pause of a few
+   * milliseconds, so the caller runs a step between pages of work (serving-index.ts does after
+   * each page of changes) rather than all at once: a nightly recompute rewrites every profile.
+   */
+  compactStep(): boolean {
+    const chunk = this.arena.sparseChunk();
+    if (chunk < 0) return false;
+    const { first, end } = this.arena.span(chunk);
+    for (let address = first; address < end; ) {
+      const view = this.arena.view(address);
+      const start = this.arena.offsetOf(address);
+      const size = view.getUint32(start, true);
+      if (view.getUint8(start + LEVEL) !== DEAD) this.move(address, size);
+      address += size;
+    }
+    this.arena.freeChunk(chunk);
+    this.compactions++;
+    return true;
+  }
+
+  /** Copies a live record to the end of the arena and points its id and keys at the copy. */
+  private move(address: number, size: number): void {
+    const to = this.arena.reserve(size);
+    const from = this.arena.offsetOf(address);
+    this.arena.bytes(address).copy(this.arena.bytes(to), this.arena.offsetOf(to), from, from + size);
+    const view = this.arena.view(to);
+    const bytes = this.arena.bytes(to);
+    let at = this.textsStart(to);
+    const idEnd = at + 4 + view.getUint32(at, true);
+    this.byId.replace(hashBytes(bytes, at + 4, idEnd), address, to);
+    at = this.skipTexts(to, at, 4);
+    const keyCount = view.getUint16(this.arena.offsetOf(to) + KEYS, true);
+    for (let k = 0; k < keyCount; k++) {
+      const keyEnd = at + 4 + view.getUint32(at, true);
+      // A key another profile has taken over stays with that one.
+      this.byKey.replace(hashBytes(bytes, at + 4, keyEnd), address, to);
+      at = keyEnd;
+    }
   }
 
   get profiles(): number {
@@ -152,7 +192,7 @@ export class ProfileIndex implements AddressMatcher {
     const bytes = this.arena.bytes(address);
     let at = this.textsStart(address);
     if (this.matchKeys) {
-      const keyCount = view.getUint16(offsetOf(address) + KEYS, true);
+      const keyCount = view.getUint16(this.arena.offsetOf(address) + KEYS, true);
       at = this.skipTexts(address, at, 4);
       for (let k = 0; k < keyCount; k++) {
         const length = view.getUint32(at, true);
@@ -189,8 +229,8 @@ export class ProfileIndex implements AddressMatcher {
   }
 
   private textsStart(address: number): number {
-    const items = this.arena.view(address).getUint16(offsetOf(address) + ITEMS, true);
-    return offsetOf(address) + HEADER + 4 * (items === NULL_ITEMS ? 0 : items);
+    const items = this.arena.view(address).getUint16(this.arena.offsetOf(address) + ITEMS, true);
+    return this.arena.offsetOf(address) + HEADER + 4 * (items === NULL_ITEMS ? 0 : items);
   }
 
   /** The offset after `count` texts from `at`. */
@@ -211,7 +251,7 @@ export class ProfileIndex implements AddressMatcher {
     const address = this.arena.reserve(size);
     const view = this.arena.view(address);
     const bytes = this.arena.bytes(address);
-    const start = offsetOf(address);
+    const start = this.arena.offsetOf(address);
     view.setUint32(start, size, true);
     view.setUint8(start + LEVEL, levelCode(profile.level));
     view.setUint16(start + ITEMS, items === null ? NULL_ITEMS : items.length, true);
@@ -252,7 +292,7 @@ export class ProfileIndex implements AddressMatcher {
   private decode(address: number): ServedProfile {
     const view = this.arena.view(address);
     const bytes = this.arena.bytes(address);
-    const start = offsetOf(address);
+    const start = this.arena.offsetOf(address);
     const itemCount = view.getUint16(start + ITEMS, true);
     let items: ProductSlot[] | null = null;
     if (itemCount !== NULL_ITEMS) {
@@ -299,30 +339,5 @@ export class ProfileIndex implements AddressMatcher {
     }
     this.cursor = at + 4 + length;
     return length === 0 ? '' : bytes.toString('utf8', at + 4, at + 4 + length);
-  }
-
-  /**
-   * Copies the live records into a new arena and points the tables at the copies. Runs when
-   * replaced records take more room than live ones (a nightly recompute rewrites every profile):
-   * one pass over the records, about as long as reading them from memory.
-   */
-  private compact(): void {
-    const old = this.arena;
-    const fresh = new ByteArena();
-    this.byId.forEachAddress((address) => {
-      const view = old.view(address);
-      const size = view.getUint32(offsetOf(address), true);
-      const moved = fresh.reserve(size);
-      old
-        .bytes(address)
-        .copy(fresh.bytes(moved), offsetOf(moved), offsetOf(address), offsetOf(address) + size);
-      // The old record's size field now says where it went.
-      view.setUint32(offsetOf(address), moved, true);
-    });
-    const movedTo = (address: number) => old.view(address).getUint32(offsetOf(address), true);
-    this.byKey.rewrite(movedTo);
-    this.byId.rewrite(movedTo);
-    this.arena = fresh;
-    this.compactions++;
   }
 }

@@ -139,6 +139,8 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
   async function applyChanges(): Promise<void> {
     for (;;) {
       if (state !== 'ready' || !index) return;
+      // Space that replaced profiles gave up is reclaimed a chunk per page, between sends.
+      index.compactStep();
       const changes = await rawSelect<{ seq: number; profileId: string }>(db, CHANGES_AFTER, [
         watermark,
         changePageSize,
