@@ -110,6 +110,16 @@ describe('ProfileIndex', () => {
     expect(index.get(byKey('email\u001fu3@x'))?.id).toBe('prof_1');
   });
 
+  it('lets go of a profile too large for a chunk, so its sends read the database', () => {
+    const index = new ProfileIndex(slots, { chunkBits: 12 });
+    index.put(profile('prof_big', 'Big'), ['email\u001fbig@x']);
+    index.put(profile('prof_big', 'Big', { cart: 'x'.repeat(5_000), cartItems: 1 }), ['email\u001fbig@x']);
+    expect(index.get(byKey('email\u001fbig@x'))).toBeUndefined();
+    expect([index.profiles, index.keys, index.tooLarge]).toEqual([0, 0, 1]);
+    index.put(profile('prof_small', 'Small'), ['email\u001fsmall@x']);
+    expect(index.get(byKey('email\u001fsmall@x'))?.firstName).toBe('Small');
+  });
+
   it('finds keys longer than its scratch space', () => {
     const index = new ProfileIndex(slots);
     const key = `external:crm\u001f${'x'.repeat(5_000)}`;

@@ -73,6 +73,8 @@ export class ProfileIndex implements AddressMatcher {
 
   /** How many chunks compaction has freed. */
   compactions = 0;
+  /** Profiles not held because their record would not fit a chunk: their sends read the database. */
+  tooLarge = 0;
 
   constructor(
     private readonly products: ProductSlots,
@@ -86,10 +88,18 @@ export class ProfileIndex implements AddressMatcher {
     return address < 0 ? undefined : this.decode(address);
   }
 
-  /** Holds `profile` under its id and `keys`, replacing what was held for that id. */
+  /**
+   * Holds `profile` under its id and `keys`, replacing what was held for that id. A profile whose
+   * record would not fit a chunk (a cart of megabytes) is let go instead: it is a miss, and its
+   * sends read the database.
+   */
   put(profile: ServedProfile, keys: readonly string[]): void {
     this.evict(profile.id);
     const address = this.encode(profile, keys);
+    if (address < 0) {
+      this.tooLarge++;
+      return;
+    }
     const bytes = this.arena.bytes(address);
     let at = this.textsStart(address);
     const idEnd = at + 4 + this.arena.view(address).getUint32(at, true);
@@ -248,6 +258,7 @@ export class ProfileIndex implements AddressMatcher {
     const texts = [profile.id, profile.firstName, profile.lastName, profile.cart, ...keys];
     let size = HEADER + 4 * (items?.length ?? 0);
     for (const text of texts) size += textSize(text);
+    if (size > this.arena.chunkSize) return -1;
     const address = this.arena.reserve(size);
     const view = this.arena.view(address);
     const bytes = this.arena.bytes(address);

@@ -44,6 +44,10 @@ export interface ServingIndexStatus {
   state: 'loading' | 'ready' | 'failed' | 'closed';
   profiles: number;
   keys: number;
+  /** Memory the index holds outside the JavaScript heap (records and tables), in bytes. */
+  bytes: number;
+  /** Profiles too large to hold (a record over 2 MB, e.g. a huge cart): their sends read the database. */
+  tooLarge: number;
   /** The last change applied. */
   watermark: number;
   changesApplied: number;
@@ -244,6 +248,8 @@ export function startServingIndex(db: Db, logger: Logger, options: ServingIndexO
       state,
       profiles: index?.profiles ?? 0,
       keys: index?.keys ?? 0,
+      bytes: index?.bytes ?? 0,
+      tooLarge: index?.tooLarge ?? 0,
       watermark,
       changesApplied,
       loads,
