@@ -120,6 +120,16 @@ describe('ProfileIndex', () => {
     expect(index.get(byKey('email\u001fsmall@x'))?.firstName).toBe('Small');
   });
 
+  it('stores a level it does not know as none, and keeps that profile through compaction', () => {
+    const index = new ProfileIndex(slots, { chunkBits: 12 });
+    const odd = profile('prof_odd', 'Odd', { level: 'cluster' as ServedProfile['level'] });
+    index.put(odd, ['email\u001fodd@x']);
+    for (let i = 0; i < 200; i++) index.put(profile('prof_churn', `C${i}`), ['email\u001fchurn@x']);
+    while (index.compactStep());
+    expect(index.compactions).toBeGreaterThan(0);
+    expect(index.get(byKey('email\u001fodd@x'))).toEqual({ ...odd, level: null });
+  });
+
   it('finds keys longer than its scratch space', () => {
     const index = new ProfileIndex(slots);
     const key = `external:crm\u001f${'x'.repeat(5_000)}`;

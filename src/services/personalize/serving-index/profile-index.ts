@@ -38,7 +38,8 @@ export interface ProfileIndexOptions {
 }
 
 type Level = ServedProfile['level'];
-const levelCode = (level: Level) => LEVELS.indexOf(level);
+/** A level the database holds that this code does not know is stored as none (never as DEAD). */
+const levelCode = (level: Level) => Math.max(0, LEVELS.indexOf(level));
 
 /** FNV-1a over bytes: identity keys and profile ids are hashed as stored. */
 function hashBytes(bytes: Buffer, start: number, end: number): number {
