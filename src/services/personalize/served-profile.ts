@@ -3,9 +3,10 @@ import type { ProductSlot } from './product-slots.js';
 import type { ProfileRow } from './profile-query.js';
 
 /**
- * What the webhook needs of one profile, in the form the serving index keeps in memory (and a
- * database read is turned into): text fields as read, the precomputed list as product ids only
- * (its scores only ordered it), the cart still as JSON (parsed only for `cart_recovery`).
+ * What the webhook needs of one profile, as a send uses it: what the serving index builds from a
+ * held record, and what a database read is turned into. Text fields as read, the precomputed list
+ * as the products' shared slots only (its scores only ordered it), the cart still as JSON (parsed
+ * only for `cart_recovery`).
  */
 export type ServedProfile = Omit<
   ProfileRow,
