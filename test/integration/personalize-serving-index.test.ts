@@ -328,7 +328,7 @@ describe('products on the send path (Node)', () => {
       [0, 1, 2].map(() => cache.listsByKey(t.deps, ['global', 'no-such-list', 'global'], 60_000)),
     );
     const first = burst[0]!.get('global');
-    expect(first?.items.length).toBeGreaterThan(0);
+    expect(first?.products.length).toBeGreaterThan(0);
     // One read: every send of the burst holds the very same parsed list.
     for (const lists of burst) {
       expect(lists.get('global')).toBe(first);

@@ -81,11 +81,6 @@ export class ProductSlots {
     return slot;
   }
 
-  /** The slot of `id` if there is one; it may hold nothing yet. */
-  find(id: string): ProductSlot | undefined {
-    return this.byId.get(id);
-  }
-
   /** Forgets every entry read (the slots stay: lists point at them). */
   forget(): void {
     for (const slot of this.all) slot.forget();

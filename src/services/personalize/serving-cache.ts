@@ -16,9 +16,10 @@ export interface GroupedSegment {
 }
 
 export interface ListEntry {
-  items: RecommendedItem[];
-  /** The items' products, in the same order. */
+  /** Best first. */
   products: readonly ProductSlot[];
+  /** Each product's score, in the same order (bought-together lists sum them per cart). */
+  scores: readonly number[];
   support: number;
 }
 
@@ -236,8 +237,11 @@ export class ServingCache {
       );
       for (const row of rows) {
         const items = JSON.parse(row.items) as RecommendedItem[];
-        const products = items.map((item) => this.products.slot(item.productId));
-        found.set(row.key, { items, products, support: row.support });
+        found.set(row.key, {
+          products: items.map((item) => this.products.slot(item.productId)),
+          scores: items.map((item) => item.score),
+          support: row.support,
+        });
       }
     }
     for (const key of keys) {

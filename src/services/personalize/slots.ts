@@ -20,7 +20,7 @@ export function answerSeed(request: PersonalizeRequest, profileId: string | null
   return fnv1a(`${profileId ?? `${request.identifier.param}:${request.identifier.value}`}|${send}`);
 }
 
-const NO_LIST: ListEntry = { items: [], products: [], support: 0 };
+const NO_LIST: ListEntry = { products: [], scores: [], support: 0 };
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
 /** The shared lists a profile's answer may draw on, in the order the fallback chain uses them. */
@@ -53,7 +53,7 @@ export function fillSlots(
   let group: ListEntry | undefined;
   for (const key of groupKeys(record)) {
     const list = lists.get(key);
-    if (list && list.items.length > 0) {
+    if (list && list.products.length > 0) {
       group = list;
       break;
     }
@@ -145,7 +145,7 @@ function togetherFor(cart: readonly ProductSlot[], lists: ReadonlyMap<string, Li
     if (!list) continue;
     list.products.forEach((product, i) => {
       const total = totals.get(product.id);
-      const score = list.items[i]!.score;
+      const score = list.scores[i]!;
       if (total) total.score += score;
       else totals.set(product.id, { product, score });
     });

@@ -12,7 +12,8 @@ describe('ProductSlots', () => {
     const slots = new ProductSlots(10);
     const a = slots.slot('p1');
     expect(slots.slot('p1')).toBe(a);
-    expect(slots.find('p1')).toBe(a);
+    expect(slots.at(a.index)).toBe(a);
+    expect(slots.cartSlot('p1')).toBe(a);
     expect(a.shared).toBe(true);
     a.hold(entry('p1'), 1_000);
     expect(a.fresh(999)?.id).toBe('p1');
@@ -28,7 +29,10 @@ describe('ProductSlots', () => {
     const extra = slots.cartSlot('p2');
     expect(extra.shared).toBe(false);
     expect(slots.cartSlot('p2')).not.toBe(extra);
-    expect(slots.find('p2')).toBeUndefined();
+    // The private slot was never registered: the id's shared slot is another one.
+    const registered = slots.slot('p2');
+    expect(registered).not.toBe(extra);
+    expect(registered.shared).toBe(true);
     // Lists name catalogue products: those are always shared.
     expect(slots.slot('p3').shared).toBe(true);
     expect(slots.cartSlot('p3')).toBe(slots.slot('p3'));

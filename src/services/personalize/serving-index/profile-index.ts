@@ -101,22 +101,15 @@ export class ProfileIndex implements AddressMatcher {
       this.tooLarge++;
       return;
     }
+    this.byId.insert(this.idHash(address), address);
     const bytes = this.arena.bytes(address);
-    let at = this.textsStart(address);
-    const idEnd = at + 4 + this.arena.view(address).getUint32(at, true);
-    this.byId.insert(hashBytes(bytes, at + 4, idEnd), address);
-    at = this.skipTexts(address, at, 4);
-    for (let k = 0; k < keys.length; k++) {
-      const start = at + 4;
-      const end = start + this.arena.view(address).getUint32(at, true);
-      const hash = hashBytes(bytes, start, end);
+    this.forEachKey(address, (hash, start, end) => {
       // A key another profile holds moves here (a merge applied in the other order).
       this.probe(bytes, start, end, true);
       const holder = this.byKey.find(hash, this);
       if (holder >= 0) this.byKey.remove(hash, holder);
       this.byKey.insert(hash, address);
-      at = end;
-    }
+    });
   }
 
   /**
@@ -126,18 +119,9 @@ export class ProfileIndex implements AddressMatcher {
   evict(id: string): void {
     const address = this.find(id, true);
     if (address < 0) return;
+    this.byId.remove(this.idHash(address), address);
+    this.forEachKey(address, (hash) => this.byKey.remove(hash, address));
     const view = this.arena.view(address);
-    const bytes = this.arena.bytes(address);
-    let at = this.textsStart(address);
-    const idEnd = at + 4 + view.getUint32(at, true);
-    this.byId.remove(hashBytes(bytes, at + 4, idEnd), address);
-    at = this.skipTexts(address, at, 4);
-    const keyCount = view.getUint16(this.arena.offsetOf(address) + KEYS, true);
-    for (let k = 0; k < keyCount; k++) {
-      const end = at + 4 + view.getUint32(at, true);
-      this.byKey.remove(hashBytes(bytes, at + 4, end), address);
-      at = end;
-    }
     view.setUint8(this.arena.offsetOf(address) + LEVEL, DEAD);
     this.arena.release(address, view.getUint32(this.arena.offsetOf(address), true));
   }
@@ -169,18 +153,29 @@ export class ProfileIndex implements AddressMatcher {
     const to = this.arena.reserve(size);
     const from = this.arena.offsetOf(address);
     this.arena.bytes(address).copy(this.arena.bytes(to), this.arena.offsetOf(to), from, from + size);
-    const view = this.arena.view(to);
-    const bytes = this.arena.bytes(to);
-    let at = this.textsStart(to);
-    const idEnd = at + 4 + view.getUint32(at, true);
-    this.byId.replace(hashBytes(bytes, at + 4, idEnd), address, to);
-    at = this.skipTexts(to, at, 4);
-    const keyCount = view.getUint16(this.arena.offsetOf(to) + KEYS, true);
+    this.byId.replace(this.idHash(to), address, to);
+    // A key another profile has taken over stays with that one (replace finds no entry for it).
+    this.forEachKey(to, (hash) => this.byKey.replace(hash, address, to));
+  }
+
+  /** The hash of the record's profile id, as the byId table holds it. */
+  private idHash(address: number): number {
+    const at = this.textsStart(address);
+    const start = at + 4;
+    return hashBytes(this.arena.bytes(address), start, start + this.arena.view(address).getUint32(at, true));
+  }
+
+  /** Calls `visit` with the hash and byte range of each of the record's identity keys, in order. */
+  private forEachKey(address: number, visit: (hash: number, start: number, end: number) => void): void {
+    const view = this.arena.view(address);
+    const bytes = this.arena.bytes(address);
+    const keyCount = view.getUint16(this.arena.offsetOf(address) + KEYS, true);
+    let at = this.skipTexts(address, this.textsStart(address), 4);
     for (let k = 0; k < keyCount; k++) {
-      const keyEnd = at + 4 + view.getUint32(at, true);
-      // A key another profile has taken over stays with that one.
-      this.byKey.replace(hashBytes(bytes, at + 4, keyEnd), address, to);
-      at = keyEnd;
+      const start = at + 4;
+      const end = start + view.getUint32(at, true);
+      visit(hashBytes(bytes, start, end), start, end);
+      at = end;
     }
   }
 

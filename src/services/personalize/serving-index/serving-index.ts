@@ -21,8 +21,8 @@ import {
 /**
  * The send-time webhook's profiles held in memory (Node, embedded database): loaded page by page
  * at start, then kept current from the change log the database's triggers write
- * (src/db/schema/serving.ts), polled every `pollMs`. A send for a held profile costs a hash-table lookup (profile-index.ts)
- * instead of a multi-table read. Until the load is done, after a failure, and for any profile it
+ * (src/db/schema/serving.ts), polled every `pollMs`. A send for a held profile costs a hash-table
+ * lookup (profile-index.ts) instead of a multi-table read. Until the load is done, after a failure, and for any profile it
  * does not hold, `get` answers undefined and the webhook reads the database as before.
  *
  * Consistency: a held profile is at most one poll (plus the time to apply what it found) behind
