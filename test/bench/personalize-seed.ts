@@ -26,8 +26,12 @@ import { seededRandom } from '../../src/lib/random.js';
 const DAY = 86_400_000;
 const CATEGORIES = 100;
 
+/** Profile i's email is EMAIL_HEAD + i + EMAIL_TAIL (the load generators build it the same way). */
+export const EMAIL_HEAD = 'u';
+export const EMAIL_TAIL = '@bench.example.com';
+
 export function emailOf(i: number): string {
-  return `u${i}@bench.example.com`;
+  return `${EMAIL_HEAD}${i}${EMAIL_TAIL}`;
 }
 
 export function profileIdOf(i: number): string {

@@ -10,7 +10,8 @@ import autocannon from 'autocannon';
 import { recomputeRecommendations } from '../../src/recommend/serving/index.js';
 import { openBenchDeps } from './bench-deps.js';
 import { buildServer, SERVER_NODE_FLAGS, SERVER_START_ARGS } from './node-flags.js';
-import { emailOf, seedShop } from './personalize-seed.js';
+import { EMAIL_HEAD, EMAIL_TAIL, seedShop } from './personalize-seed.js';
+import { runWrk, type StridePaths, wrkInstalled } from './wrk.js';
 
 /**
  * Recommendations and the send-time webhook at scale (issue 6), one run:
@@ -117,65 +118,120 @@ function cpuMicros(pid: number | undefined): number {
 }
 
 interface Tally {
+  /** Latencies in ms of 200 answers, each standing for `weights[i]` requests (1 from autocannon, a thousandth of a round from wrk). */
   latencies: number[];
+  weights: number[];
+  /** 200 answers. */
+  answered: number;
   seconds: number;
-  requests: number;
   /** The server's CPU time over the measured rounds, in µs. */
   cpuMicros: number;
   non200: number;
   errors: number;
 }
 
+function emptyTally(): Tally {
+  return { latencies: [], weights: [], answered: 0, seconds: 0, cpuMicros: 0, non200: 0, errors: 0 };
+}
+
 /** Every request names another recipient: a stride through the profiles that visits each once. */
-function recipientPaths(profiles: number, salt: number): () => string {
-  let k = salt;
-  const stride = 7_919;
-  return () => {
-    k = (k + stride) % profiles;
-    return `/v1/personalize?email=${encodeURIComponent(emailOf(k))}&slots=${SLOTS}&n=4&send_id=bench-send`;
+function recipientPaths(profiles: number, salt: number): StridePaths {
+  return {
+    profiles,
+    first: salt,
+    stride: 7_919,
+    head: `/v1/personalize?email=${encodeURIComponent(EMAIL_HEAD)}`,
+    tail: `${encodeURIComponent(EMAIL_TAIL)}&slots=${SLOTS}&n=4&send_id=bench-send`,
   };
 }
 
+/** The load generator: wrk when installed (BENCH_DRIVER=autocannon to choose autocannon). */
+type Driver = 'wrk' | 'autocannon';
+
+function chooseDriver(): Driver {
+  const asked = process.env.BENCH_DRIVER;
+  if (asked === 'autocannon') return 'autocannon';
+  if (wrkInstalled()) return 'wrk';
+  if (asked === 'wrk') throw new Error('BENCH_DRIVER=wrk, but wrk is not installed (apt-get install wrk)');
+  process.stderr.write('bench: wrk is not installed (apt-get install wrk); driving with autocannon\n');
+  return 'autocannon';
+}
+
 async function load(
+  driver: Driver,
   baseUrl: string,
   headers: Record<string, string>,
-  nextPath: () => string,
+  paths: StridePaths,
   connections: number,
   seconds: number,
   tally?: Tally,
-) {
+): Promise<void> {
+  if (driver === 'wrk') {
+    const round = await runWrk({ url: baseUrl, paths, headers, connections, seconds });
+    // The next round goes on from where this one stopped, as autocannon's path function does.
+    paths.first = (paths.first + round.requests * paths.stride) % paths.profiles;
+    if (!tally) return;
+    const weight = round.requests / round.quantilesMs.length;
+    for (const ms of round.quantilesMs) {
+      tally.latencies.push(ms);
+      tally.weights.push(weight);
+    }
+    tally.seconds += round.seconds;
+    tally.answered += round.requests - round.statusErrors;
+    tally.non200 += round.statusErrors;
+    tally.errors += round.socketErrors;
+    return;
+  }
   const instance = autocannon({
-    url: baseUrl + nextPath(),
+    url: baseUrl + pathAt(paths, paths.first),
     connections,
     duration: seconds,
     headers,
-    requests: [{ setupRequest: (request) => ({ ...request, path: nextPath() }) }],
+    requests: [{ setupRequest: (request) => ({ ...request, path: nextPath(paths) }) }],
   });
   if (tally) {
     instance.on('response', (_client, status, _bytes, ms) => {
-      if (status === 200) tally.latencies.push(ms);
-      else tally.non200++;
+      if (status === 200) {
+        tally.latencies.push(ms);
+        tally.weights.push(1);
+        tally.answered++;
+      } else tally.non200++;
     });
   }
   const result = await instance;
   if (tally) {
     tally.seconds += result.duration;
-    tally.requests += result.requests.total;
     tally.errors += result.errors + result.timeouts;
   }
 }
 
+function pathAt(paths: StridePaths, index: number): string {
+  return paths.head + index + paths.tail;
+}
+
+function nextPath(paths: StridePaths): string {
+  paths.first = (paths.first + paths.stride) % paths.profiles;
+  return pathAt(paths, paths.first);
+}
+
 function summary(tally: Tally) {
-  const sorted = Float64Array.from(tally.latencies).sort();
-  const at = (q: number) =>
-    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+  const order = tally.latencies.map((_, i) => i).sort((a, b) => tally.latencies[a]! - tally.latencies[b]!);
+  const total = tally.weights.reduce((sum, weight) => sum + weight, 0);
+  const at = (q: number) => {
+    let seen = 0;
+    for (const i of order) {
+      seen += tally.weights[i]!;
+      if (seen >= q * total) return tally.latencies[i]!;
+    }
+    return Number.NaN;
+  };
   return {
-    rps: tally.latencies.length / tally.seconds,
+    rps: tally.answered / tally.seconds,
     p50: at(0.5),
     p99: at(0.99),
     non200: tally.non200,
     errors: tally.errors,
-    cpuPerRequestUs: tally.cpuMicros / tally.latencies.length,
+    cpuPerRequestUs: tally.cpuMicros / tally.answered,
   };
 }
 
@@ -262,7 +318,7 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
     // until then sends read the database).
     const servingIndex = await waitForServingIndex(ours.baseUrl, admin);
     const headers = { authorization: `Bearer ${key}` };
-    const first = await fetch(ours.baseUrl + recipientPaths(profileCount, 1)(), { headers });
+    const first = await fetch(ours.baseUrl + nextPath(recipientPaths(profileCount, 1)), { headers });
     const sample = await first.text();
     if (first.status !== 200) throw new Error(`preflight answered ${first.status}: ${sample}`);
     const bodyFile = join(dir, 'baseline-body.json');
@@ -273,18 +329,24 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
     servers.push(baseline);
 
     const paths = { ours: recipientPaths(profileCount, 11), baseline: recipientPaths(profileCount, 11) };
-    await load(baseline.baseUrl, headers, paths.baseline, connections, warmupS);
-    await load(ours.baseUrl, headers, paths.ours, connections, warmupS);
-    const tallies = {
-      ours: { latencies: [], seconds: 0, requests: 0, cpuMicros: 0, non200: 0, errors: 0 } as Tally,
-      baseline: { latencies: [], seconds: 0, requests: 0, cpuMicros: 0, non200: 0, errors: 0 } as Tally,
-    };
+    const driver = chooseDriver();
+    await load(driver, baseline.baseUrl, headers, paths.baseline, connections, warmupS);
+    await load(driver, ours.baseUrl, headers, paths.ours, connections, warmupS);
+    const tallies = { ours: emptyTally(), baseline: emptyTally() };
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? (['baseline', 'ours'] as const) : (['ours', 'baseline'] as const);
       for (const side of order) {
         const server = side === 'ours' ? ours : baseline;
         const cpuBefore = cpuMicros(server.child.pid);
-        await load(server.baseUrl, headers, paths[side], connections, durationS / rounds, tallies[side]);
+        await load(
+          driver,
+          server.baseUrl,
+          headers,
+          paths[side],
+          connections,
+          durationS / rounds,
+          tallies[side],
+        );
         tallies[side].cpuMicros += cpuMicros(server.child.pid) - cpuBefore;
       }
     }
@@ -298,7 +360,7 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
     const o = summary(tallies.ours);
     const b = summary(tallies.baseline);
     const webhook =
-      `personalize_webhook: profiles=${profileCount} products=${productCount} connections=${connections} ` +
+      `personalize_webhook: profiles=${profileCount} products=${productCount} driver=${driver} connections=${connections} ` +
       `rps=${o.rps.toFixed(0)} baseline_rps=${b.rps.toFixed(0)} ratio=${(o.rps / b.rps).toFixed(2)} ` +
       `p50_ms=${o.p50.toFixed(2)} p99_ms=${o.p99.toFixed(2)} baseline_p50_ms=${b.p50.toFixed(2)} baseline_p99_ms=${b.p99.toFixed(2)} ` +
       `cpu_us_per_request=${o.cpuPerRequestUs.toFixed(0)} baseline_cpu_us_per_request=${b.cpuPerRequestUs.toFixed(0)} ` +
