@@ -11,7 +11,7 @@ import { recomputeRecommendations } from '../../src/recommend/serving/index.js';
 import { openBenchDeps } from './bench-deps.js';
 import { buildServer, SERVER_NODE_FLAGS, SERVER_START_ARGS } from './node-flags.js';
 import { EMAIL_HEAD, EMAIL_TAIL, seedShop } from './personalize-seed.js';
-import { runWrk, type StridePaths, wrkInstalled } from './wrk.js';
+import { runWrk, type StridePaths, weightedQuantile, wrkInstalled } from './wrk.js';
 
 /**
  * Recommendations and the send-time webhook at scale (issue 6), one run:
@@ -215,20 +215,10 @@ function nextPath(paths: StridePaths): string {
 }
 
 function summary(tally: Tally) {
-  const order = tally.latencies.map((_, i) => i).sort((a, b) => tally.latencies[a]! - tally.latencies[b]!);
-  const total = tally.weights.reduce((sum, weight) => sum + weight, 0);
-  const at = (q: number) => {
-    let seen = 0;
-    for (const i of order) {
-      seen += tally.weights[i]!;
-      if (seen >= q * total) return tally.latencies[i]!;
-    }
-    return Number.NaN;
-  };
   return {
     rps: tally.answered / tally.seconds,
-    p50: at(0.5),
-    p99: at(0.99),
+    p50: weightedQuantile(tally.latencies, tally.weights, 0.5),
+    p99: weightedQuantile(tally.latencies, tally.weights, 0.99),
     non200: tally.non200,
     errors: tally.errors,
     cpuPerRequestUs: tally.cpuMicros / tally.answered,
