@@ -1,12 +1,14 @@
 import { serve } from '@hono/node-server';
 import { createApp } from '../app.js';
 import { EnvError, nodeEnvSchema, parseEnv } from '../env.js';
+import { warmRequestPath } from '../http/warm-request-path.js';
 import { createLogger, errorFields } from '../lib/logger.js';
 import { startNodeScheduler } from '../scheduler/node-cron.js';
 import { bootstrapAdminKey } from '../services/api-keys.js';
 import { createNodeRuntime } from './node-runtime.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const WARM_REQUESTS = 2_000;
 
 async function main(): Promise<void> {
   const env = parseEnv(nodeEnvSchema, process.env);
@@ -25,6 +27,10 @@ async function main(): Promise<void> {
   }
 
   const app = createApp(deps);
+  // Before the first request: see warm-request-path.ts (a server that otherwise could stay slow).
+  const warmed = await warmRequestPath(app, WARM_REQUESTS);
+  if (warmed < WARM_REQUESTS)
+    logger.warn('the warm-up requests did not all answer 200', { warmed, of: WARM_REQUESTS });
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     logger.info('ESP Hub listening', {
       url: `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${info.port}`,
