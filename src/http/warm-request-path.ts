@@ -19,7 +19,7 @@ interface FetchApp {
  * of about 0.8. It began with the first requests, made while the serving index was loading, and
  * not in every start (docs/benchmarks.md, Eighth session). Building the first Contexts here, on a
  * quiet heap before any request comes in, kept it away in every benchmark start measured since
- * (the misses counted with `--log-ic` in three of them); why exactly is a V8 matter not pinned down.
+ * (the misses counted with `--log-ic` in seven of them); why exactly is a V8 matter not pinned down.
  *
  * The env has the shape @hono/node-server gives real requests, so the Contexts built here look
  * like theirs. Returns how many of the requests answered 200.
