@@ -24,7 +24,7 @@ interface FetchApp {
  * The env has the shape @hono/node-server gives real requests, so the Contexts built here look
  * like theirs. Returns how many of the requests answered 200.
  */
-export async function warmRequestPath(app: FetchApp, times = 2_000): Promise<number> {
+export async function warmRequestPath(app: FetchApp, times: number): Promise<number> {
   const env: NodeRequestEnv = { incoming: undefined, outgoing: undefined };
   let answered = 0;
   for (let i = 0; i < times; i++) {

@@ -103,16 +103,23 @@ export function parseWrkOutput(stdout: string): WrkRound {
 }
 
 /**
- * The value below which a fraction `q` of the weight lies: `values[i]` stands for `weights[i]`
- * requests (1 for a measured latency, a thousandth of a round for one of wrk's quantiles).
+ * For each fraction in `qs`, the value below which that fraction of the weight lies: `values[i]`
+ * stands for `weights[i]` requests (1 for a measured latency, a thousandth of a round for one of
+ * wrk's quantiles). NaN when there are no values.
  */
-export function weightedQuantile(values: readonly number[], weights: readonly number[], q: number): number {
+export function weightedQuantiles(
+  values: readonly number[],
+  weights: readonly number[],
+  qs: readonly number[],
+): number[] {
   const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]!);
   const total = weights.reduce((sum, weight) => sum + weight, 0);
-  let seen = 0;
-  for (const i of order) {
-    seen += weights[i]!;
-    if (seen >= q * total) return values[i]!;
-  }
-  return Number.NaN;
+  return qs.map((q) => {
+    let seen = 0;
+    for (const i of order) {
+      seen += weights[i]!;
+      if (seen >= q * total) return values[i]!;
+    }
+    return Number.NaN;
+  });
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseWrkOutput, weightedQuantile } from '../../bench/wrk.js';
+import { parseWrkOutput, weightedQuantiles } from '../../bench/wrk.js';
+
+const weightedQuantile = (values: number[], weights: number[], q: number) =>
+  weightedQuantiles(values, weights, [q])[0];
 
 function wrkOutput(
   quantilesUs: number[],
@@ -31,7 +34,7 @@ describe('parseWrkOutput (the lines wrk-recipients.lua prints)', () => {
   });
 });
 
-describe('weightedQuantile', () => {
+describe('weightedQuantiles', () => {
   it('is the plain percentile when every value weighs 1', () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i);
     const ones = values.map(() => 1);
@@ -46,6 +49,10 @@ describe('weightedQuantile', () => {
     expect(weightedQuantile(values, [9000, 1000], 0.5)).toBe(1);
     expect(weightedQuantile(values, [9000, 1000], 0.95)).toBe(20);
     expect(weightedQuantile(values, [9900, 100], 0.95)).toBe(1);
+  });
+
+  it('answers every fraction asked for, in the order asked', () => {
+    expect(weightedQuantiles([3, 1, 2], [1, 1, 1], [1, 0.1, 0.5])).toEqual([3, 1, 2]);
   });
 
   it('has no value for no samples', () => {

@@ -211,10 +211,9 @@ export class ProfileIndex implements AddressMatcher {
   }
 
   private find(key: string, byId: boolean): number {
-    let bytes = this.scratch;
-    let length = Buffer.byteLength(key);
-    if (length > bytes.length) bytes = Buffer.from(key);
-    else length = bytes.write(key, 0);
+    // A UTF-16 unit is at most 3 UTF-8 bytes: a key that surely fits is encoded once, into scratch.
+    const bytes = key.length * 3 <= this.scratch.length ? this.scratch : Buffer.from(key);
+    const length = bytes === this.scratch ? bytes.write(key, 0) : bytes.length;
     this.probe(bytes, 0, length, !byId);
     return (byId ? this.byId : this.byKey).find(hashBytes(bytes, 0, length), this);
   }
