@@ -161,12 +161,13 @@ export const personalizeAdminRoutes = createRouter()
         },
         { requestId: c.get('requestId') },
       );
+      const body = typeof answer.body === 'string' ? answer.body : new TextDecoder().decode(answer.body);
       return c.json(
         {
           contentType: answer.contentType,
           etag: answer.etag,
-          body: answer.body,
-          answer: format === 'json' ? (JSON.parse(answer.body) as Record<string, unknown>) : null,
+          body,
+          answer: format === 'json' ? (JSON.parse(body) as Record<string, unknown>) : null,
         },
         200,
       );

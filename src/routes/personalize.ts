@@ -5,9 +5,13 @@ import { createPollGate } from '../http/poll-gate.js';
 import { requestHeaders } from '../http/request-headers.js';
 import { createRouter, errorResponses } from '../http/router.js';
 import { instrumentsFor } from '../services/personalize/instruments.js';
-import { authenticatePersonalizeKey, presentedKey } from '../services/personalize/key-auth.js';
+import {
+  authenticatePersonalizeKey,
+  knownPersonalizeKey,
+  presentedKey,
+} from '../services/personalize/key-auth.js';
 import { FORMATS, IDENTIFIER_PARAMS, MAX_N } from '../services/personalize/params.js';
-import { personalize, settingsFor } from '../services/personalize/personalize.js';
+import { personalize, settingsFor, settingsInMemory } from '../services/personalize/personalize.js';
 import { SLOT_NAMES } from '../services/personalize/settings.js';
 
 const REQUEST_ID = /^[\w\-=.:]{1,255}$/;
@@ -37,8 +41,11 @@ export function personalizeRoutes(deps: AppDeps) {
     const query = c.req.query();
     if (deps.runtime === 'node') await afterPollPhase();
     try {
-      const principal = await authenticatePersonalizeKey(deps, presentedKey(header, query.key));
-      const settingsRead = await settingsFor(deps);
+      // Known key and cached settings (nearly every send) are taken as they are: each `await` costs
+      // a turn of the microtask queue even when there is nothing to wait for.
+      const key = presentedKey(header, query.key);
+      const principal = knownPersonalizeKey(deps, key) ?? (await authenticatePersonalizeKey(deps, key));
+      const settingsRead = settingsInMemory(deps) ?? (await settingsFor(deps));
       const { rateLimit } = settingsRead.settings.recommendations.webhook;
       const allowed = buckets.take(principal.keyId, rateLimit, Date.now());
       if (!allowed.ok) {
@@ -54,11 +61,12 @@ export function personalizeRoutes(deps: AppDeps) {
           { 'Retry-After': String(allowed.retryAfterS) },
         );
       }
-      const answer = await personalize(deps, query, {
+      const answering = personalize(deps, query, {
         requestId,
         settings: settingsRead,
         ifNoneMatch: header('if-none-match'),
       });
+      const answer = answering instanceof Promise ? await answering : answering;
       metrics.answered(answer.outcome, performance.now() - started, answer.slotFallback);
       // A Response with a plain header object: Hono's c.body() builds a Headers object for more
       // than one header, and the Node adapter then converts it back; this goes out as it is.

@@ -25,9 +25,15 @@ export type AllSettings = { [K in SettingsKey]: z.output<(typeof SETTINGS_SCHEMA
 const CACHE_MS = 5_000;
 const cache = new WeakMap<AppDeps['db'], { at: number; value: AllSettings }>();
 
-export async function loadSettings(deps: AppDeps): Promise<AllSettings> {
+/** The settings as cached, while fresh: what a hot path reads without waiting a turn. */
+export function cachedSettings(deps: Pick<AppDeps, 'db'>): AllSettings | undefined {
   const hit = cache.get(deps.db);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  return hit && Date.now() - hit.at < CACHE_MS ? hit.value : undefined;
+}
+
+export async function loadSettings(deps: AppDeps): Promise<AllSettings> {
+  const hit = cachedSettings(deps);
+  if (hit) return hit;
   const keys = Object.keys(SETTINGS_SCHEMAS) as SettingsKey[];
   const rows = await deps.db.select().from(settingsTable).where(inArray(settingsTable.key, keys));
   const stored = new Map(rows.map((row) => [row.key, row.value]));

@@ -108,12 +108,8 @@ export async function buildAnswer(
   now: number,
 ): Promise<BuiltAnswer> {
   const ttl = settings.webhook.memoryTtlSeconds * 1000;
-  const cart =
-    record && request.slots.includes('cart_recovery') ? record.cartProductIds().map(cache.cartSlot) : [];
-  const keys = ['global', ...groupKeys(record)];
-  if (request.slots.includes('trending')) keys.push('trending');
-  if (request.slots.includes('cart_recovery')) for (const { id } of cart) keys.push(`together:${id}`);
-  const lists = await cache.listsByKey(deps, keys, ttl);
+  const cart = cartOf(cache, request, record);
+  const lists = await cache.listsByKey(deps, listKeys(request, record, cart), ttl);
   // Products come from memory; the ones not read yet are read and the slots filled again (rarely
   // more than once: only an entry expiring meanwhile).
   const read = new Map<ProductSlot, ProductEntry | null>();
@@ -127,6 +123,55 @@ export async function buildAnswer(
     unread = new Set();
     slots = fillSlots(request, record, lists, cart, settings, now, lookup, unread);
   }
+  return answerOf(request, record, slots, settings);
+}
+
+/**
+ * buildAnswer without waiting: the answer when memory holds every list and product it needs (the
+ * usual case for a send), else undefined and the caller takes buildAnswer's way. A send then runs
+ * start to end in one go instead of resuming after each step.
+ */
+export function buildAnswerInMemory(
+  deps: AppDeps,
+  cache: ServingCache,
+  request: PersonalizeRequest,
+  record: ProfileRecord | null,
+  settings: RecommendationSettings,
+  now: number,
+): BuiltAnswer | undefined {
+  const ttl = settings.webhook.memoryTtlSeconds * 1000;
+  const cart = cartOf(cache, request, record);
+  const lists = cache.listsInMemory(listKeys(request, record, cart));
+  if (!lists) return undefined;
+  const clock = Date.now();
+  const fromMemory = (slot: ProductSlot) => cache.productForAnswer(deps, slot, clock, ttl);
+  const unread = new Set<ProductSlot>();
+  const slots = fillSlots(request, record, lists, cart, settings, now, fromMemory, unread);
+  return unread.size === 0 ? answerOf(request, record, slots, settings) : undefined;
+}
+
+function cartOf(
+  cache: ServingCache,
+  request: PersonalizeRequest,
+  record: ProfileRecord | null,
+): ProductSlot[] {
+  return record && request.slots.includes('cart_recovery') ? record.cartProductIds().map(cache.cartSlot) : [];
+}
+
+/** The shared lists a request's slots draw on. */
+function listKeys(request: PersonalizeRequest, record: ProfileRecord | null, cart: ProductSlot[]): string[] {
+  const keys = ['global', ...groupKeys(record)];
+  if (request.slots.includes('trending')) keys.push('trending');
+  if (request.slots.includes('cart_recovery')) for (const { id } of cart) keys.push(`together:${id}`);
+  return keys;
+}
+
+function answerOf(
+  request: PersonalizeRequest,
+  record: ProfileRecord | null,
+  slots: BuiltSlot[],
+  settings: RecommendationSettings,
+): BuiltAnswer {
   return {
     profile: profileFields(record),
     slots,

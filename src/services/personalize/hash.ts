@@ -34,3 +34,12 @@ export function mixHash(hash: number, value: number): number {
   const mixed = Math.imul(hash ^ value, 0x01000193);
   return (mixed ^ (mixed >>> 15)) >>> 0;
 }
+
+const numberBits = new Float64Array(1);
+const numberWords = new Uint32Array(numberBits.buffer);
+
+/** Mixes a number in by its 64 bits (exact: two numbers written differently never mix the same). */
+export function mixNumber(hash: number, value: number): number {
+  numberBits[0] = value;
+  return mixHash(mixHash(hash, numberWords[0]!), numberWords[1]!);
+}

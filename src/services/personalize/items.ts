@@ -1,3 +1,4 @@
+import { ByteChunks, encodedIn } from '../../lib/byte-chunks.js';
 import { seededRandom } from '../../lib/random.js';
 import { fnv1a } from './hash.js';
 import { isShown, type ProductSlot } from './product-slots.js';
@@ -18,16 +19,16 @@ export interface ProductEntry {
 }
 
 /**
- * An item's JSON in pieces escaped once here, so an answer is assembled by concatenation (see
- * serialize.ts): `prefix` + the slot's UTM query + `suffix` when `takesUtm`, else `prefix` alone
- * (no URL). A URL that already carries utm_ parameters takes the slow path instead: `head` + the
- * URL through withUtm (which keeps them) + `tail`.
+ * An item's JSON in pieces escaped and encoded as UTF-8 once here, so an answer is assembled by
+ * copying bytes (see serialize.ts): `prefix` + the slot's UTM query + `suffix` when `takesUtm`,
+ * else `prefix` alone (no URL). A URL that already carries utm_ parameters takes the slow path
+ * instead: `head` + the URL through withUtm (which keeps them) + `tail`.
  */
 export interface ProductJson {
   /** Up to the URL's query separator (`?` or `&`), or the whole item when it has no URL. */
-  prefix: string;
-  /** The URL's fragment (`#…`) and the rest of the item; '' when there is no URL. */
-  suffix: string;
+  prefix: Uint8Array;
+  /** The URL's fragment (`#…`) and the rest of the item; empty when there is no URL. */
+  suffix: Uint8Array;
   /** The URL takes the slot's UTM query between prefix and suffix. */
   takesUtm: boolean;
   /** The URL already carries utm_ parameters. */
@@ -52,13 +53,11 @@ export interface SlotItem {
 const inner = (text: string) => JSON.stringify(text).slice(1, -1);
 
 /**
- * The string as one flat piece: V8 keeps `a + b` as a pair of pointers until something reads it,
- * and every send would walk the pair again. Reading one character flattens it.
+ * Where products' byte pieces live: views of shared chunks, not a buffer each (tens of thousands
+ * of small buffers would each carry an allocation the garbage collector tracks). A chunk goes
+ * when no product still holds a piece of it.
  */
-function flat(text: string): string {
-  text.charCodeAt(0);
-  return text;
-}
+const pieceChunks = new ByteChunks();
 
 export function productJson(product: Omit<ProductEntry, 'json' | 'showable' | 'category'>): ProductJson {
   const hashAt = product.url?.indexOf('#') ?? -1;
@@ -71,10 +70,9 @@ export function productJson(product: Omit<ProductEntry, 'json' | 'showable' | 'c
   const hash = fnv1a(`${head}\u0000${tail}\u0000${urlBase ?? '\u0001'}\u0000${urlHash}\u0000${hasUtm}`);
   const prefix = urlBase === null ? `${head}null${tail}` : `${head}"${urlBase}`;
   const suffix = urlBase === null ? '' : `${urlHash}"${tail}`;
-  // Flat strings once, rather than a tree of pieces joined again on every send.
   return {
-    prefix: flat(prefix),
-    suffix: flat(suffix),
+    prefix: encodedIn(pieceChunks, prefix),
+    suffix: encodedIn(pieceChunks, suffix),
     takesUtm: urlBase !== null && !hasUtm,
     hasUtm,
     head,

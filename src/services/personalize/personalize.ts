@@ -2,23 +2,26 @@ import type { AppDeps } from '../../app-deps.js';
 import type { Db } from '../../db/client.js';
 import { isSynchronousDriver } from '../../db/raw-select.js';
 import { errorFields } from '../../lib/logger.js';
-import { type AllSettings, loadSettings, SETTINGS_SCHEMAS } from '../settings.js';
-import { type BuiltAnswer, buildAnswer, type FallbackReason } from './answer.js';
+import { type AllSettings, cachedSettings, loadSettings, SETTINGS_SCHEMAS } from '../settings.js';
+import { type BuiltAnswer, buildAnswer, buildAnswerInMemory, type FallbackReason } from './answer.js';
 import { withinBudget } from './budget.js';
 import { fallbackAnswer } from './fallback-answer.js';
 import { bodyHash } from './hash.js';
 import type { Outcome } from './metrics.js';
 import { type PersonalizeRequest, parsePersonalizeQuery } from './params.js';
 import type { ProfileLookup } from './profile-query.js';
-import { lookupProfileRecord, profileLookup } from './profile-record.js';
+import { lookupProfileRecord, profileLookup, toRecord } from './profile-record.js';
 import { renderAnswer } from './render.js';
 import { serializeAnswer } from './serialize.js';
 import type { ServedProfile } from './served-profile.js';
 import { type ServingCache, servingCacheFor } from './serving-cache.js';
 
+/** JSON answers are UTF-8 bytes (serialize.ts); rendered ones (html, text) are strings. */
+export type AnswerBody = string | Uint8Array<ArrayBuffer>;
+
 export interface PersonalizeResponse {
   status: 200 | 304;
-  body: string;
+  body: AnswerBody;
   contentType: string;
   etag: string;
   cacheControl: string;
@@ -55,28 +58,88 @@ export async function settingsFor(deps: AppDeps): Promise<{ settings: Settings; 
   }
 }
 
+/** settingsFor without waiting, when the settings are cached (the usual case for a send). */
+export function settingsInMemory(deps: AppDeps): SettingsRead | undefined {
+  const settings = cachedSettings(deps);
+  return settings && { settings };
+}
+
+export type SettingsRead = Awaited<ReturnType<typeof settingsFor>>;
+
+interface PersonalizeContext {
+  requestId: string;
+  ifNoneMatch?: string | undefined;
+  /** The settings as the caller already read them for this request (settingsFor). */
+  settings?: SettingsRead;
+}
+
+type AnswerResult = { built: BuiltAnswer; body: AnswerBody; hash: number };
+
 /**
  * GET /v1/personalize, after authentication: parses the query (a bad parameter throws a 400),
  * then answers within the time budget. An unknown profile gets fallback content; an error or a
  * timeout gets the fallback answer built from memory. Either way a 200, logged and counted.
+ *
+ * A send whose profile, lists and products are all in memory is answered at once, not as a
+ * promise: each step that waits would cost the send a turn of the event loop's microtask queue,
+ * and the webhook's every microsecond is throughput (docs/benchmarks.md). Anything else takes the
+ * waiting path, which also handles errors and the time budget.
  */
-export async function personalize(
+export function personalize(
   deps: AppDeps,
   query: Readonly<Record<string, string | undefined>>,
-  context: {
-    requestId: string;
-    ifNoneMatch?: string | undefined;
-    /** The settings as the caller already read them for this request (settingsFor). */
-    settings?: Awaited<ReturnType<typeof settingsFor>>;
-  },
+  context: PersonalizeContext,
+): PersonalizeResponse | Promise<PersonalizeResponse> {
+  const read = context.settings ?? settingsInMemory(deps);
+  if (read === undefined || read.error !== undefined) return personalizeWaiting(deps, query, context);
+  const request = parsePersonalizeQuery(query, read.settings.recommendations.webhook);
+  const lookup = profileLookup(request.identifier, read.settings.identity);
+  const held = deps.servingIndex?.get(lookup);
+  const result = held && answerInMemory(deps, request, read.settings, held);
+  return result
+    ? respond(deps, request, read.settings.recommendations, result, context)
+    : personalizeWaiting(deps, query, { ...context, settings: read }, { request, lookup, held });
+}
+
+/**
+ * The JSON answer for a profile the serving index holds, from memory alone, or undefined:
+ * rendered formats, anything to read, and any error go the waiting way (an error there is logged
+ * and answered with fallback content).
+ */
+function answerInMemory(
+  deps: AppDeps,
+  request: PersonalizeRequest,
+  settings: Settings,
+  held: ServedProfile,
+): AnswerResult | undefined {
+  if (request.format !== 'json' || !isSynchronousDriver(deps.db)) return undefined;
+  try {
+    const cache = servingCacheFor(deps);
+    const segments = cache.segmentsInMemory();
+    if (!segments) return undefined;
+    const record = toRecord(held, segments);
+    const now = deps.now().getTime();
+    const built = buildAnswerInMemory(deps, cache, request, record, settings.recommendations, now);
+    return built && { built, ...serializeAnswer(built) };
+  } catch {
+    return undefined;
+  }
+}
+
+async function personalizeWaiting(
+  deps: AppDeps,
+  query: Readonly<Record<string, string | undefined>>,
+  context: PersonalizeContext,
+  /** What personalize() already worked out with the same settings: the index is asked once. */
+  known?: { request: PersonalizeRequest; lookup: ProfileLookup; held: ServedProfile | undefined },
 ): Promise<PersonalizeResponse> {
   const { settings, error: settingsError } = context.settings ?? (await settingsFor(deps));
   const { recommendations } = settings;
-  const request = parsePersonalizeQuery(query, recommendations.webhook);
+  const request = known?.request ?? parsePersonalizeQuery(query, recommendations.webhook);
   const cache = servingCacheFor(deps);
 
   let failure: FallbackReason | undefined;
-  let result: { built: BuiltAnswer; body: string; hash: number } | undefined;
+  let result: AnswerResult | undefined;
   if (settingsError !== undefined) {
     failure = 'error';
     deps.logger.error('personalize: settings unreadable, answering with fallback content', {
@@ -84,8 +147,8 @@ export async function personalize(
       ...errorFields(settingsError),
     });
   } else {
-    const lookup = profileLookup(request.identifier, settings.identity);
-    const held = deps.servingIndex?.get(lookup);
+    const lookup = known?.lookup ?? profileLookup(request.identifier, settings.identity);
+    const held = known ? known.held : deps.servingIndex?.get(lookup);
     const work = answer(deps, cache, request, settings, lookup, held);
     try {
       // On the embedded database an answer without the reader thread (a held profile, or no
@@ -115,6 +178,17 @@ export async function personalize(
     const built = fallbackAnswer(cache, request, recommendations, failure ?? 'error');
     result = await fallbackBody(deps, built, request);
   }
+  return respond(deps, request, recommendations, result, context);
+}
+
+/** The response for an answer: its ETag (304 when the caller has it), caching, the outcome counted. */
+function respond(
+  deps: AppDeps,
+  request: PersonalizeRequest,
+  recommendations: Settings['recommendations'],
+  result: AnswerResult,
+  context: PersonalizeContext,
+): PersonalizeResponse {
   const { built, body, hash } = result;
   if (built.reason === 'unknown_profile') {
     deps.logger.info('personalize: unknown profile, answering with fallback content', {
@@ -122,7 +196,8 @@ export async function personalize(
       identifier: request.identifier.param,
     });
   }
-  // The body is a function of the request and the data: a hash of it is a sound validator.
+  // The body is a function of the request and the data: a hash of it is a sound validator (its
+  // length counts bytes for JSON, UTF-16 units for rendered text: either is fixed per body).
   const etag = `W/"${body.length.toString(16)}-${hash.toString(16)}"`;
   const notModified = context.ifNoneMatch !== undefined && matches(context.ifNoneMatch, etag);
   let slotFallback = false;
@@ -145,7 +220,7 @@ async function answer(
   settings: Settings,
   lookup: ProfileLookup,
   held: ServedProfile | undefined,
-): Promise<{ built: BuiltAnswer; body: string; hash: number }> {
+): Promise<AnswerResult> {
   const ttlMs = settings.recommendations.webhook.memoryTtlSeconds * 1000;
   const segments = await cache.groupedSegments(deps, ttlMs);
   const record = await lookupProfileRecord(deps, lookup, segments, held, cache.productSlot);
@@ -166,7 +241,7 @@ async function fallbackBody(
   deps: AppDeps,
   built: BuiltAnswer,
   request: PersonalizeRequest,
-): Promise<{ built: BuiltAnswer; body: string; hash: number }> {
+): Promise<AnswerResult> {
   if (request.format === 'json') return { built, ...serializeAnswer(built) };
   let body = '';
   try {

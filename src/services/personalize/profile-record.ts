@@ -101,7 +101,11 @@ async function readRow(deps: AppDeps, lookup: ProfileLookup): Promise<ProfileRow
   return readProfileRow(async (sql, key) => (await queryRows<ProfileRow>(deps.db, sql, [key]))[0], lookup);
 }
 
-function toRecord(profile: ServedProfile, segments: ReadonlyMap<string, GroupedSegment>): ProfileRecord {
+/** The record of a profile as held (the serving index, or a row read): merge fields, list, cart. */
+export function toRecord(
+  profile: ServedProfile,
+  segments: ReadonlyMap<string, GroupedSegment>,
+): ProfileRecord {
   const { cart } = profile;
   return {
     id: profile.id,

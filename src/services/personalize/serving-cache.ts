@@ -70,6 +70,26 @@ export class ServingCache {
     return segments;
   }
 
+  /** The grouped segments when memory holds them unexpired (no turn of the event loop). */
+  segmentsInMemory(): Map<string, GroupedSegment> | undefined {
+    return this.segments.get('all', Date.now());
+  }
+
+  /**
+   * The shared lists under `keys` that exist, when memory holds every one of them unexpired
+   * (including the knowledge that a key has none); undefined when any is to be read.
+   */
+  listsInMemory(keys: readonly string[]): Map<string, ListEntry> | undefined {
+    const now = Date.now();
+    const out = new Map<string, ListEntry>();
+    for (const key of keys) {
+      const hit = this.lists.get(key, now);
+      if (hit === undefined) return undefined;
+      if (hit !== null) out.set(key, hit);
+    }
+    return out;
+  }
+
   /** The slot every list and profile shares for product `id` (product-slots.ts). */
   readonly productSlot = (id: string): ProductSlot => this.products.slot(id);
 

@@ -48,6 +48,6 @@ describe('product entries (toEntry)', () => {
       category: 'cat-0',
       showable: true,
     });
-    expect(entry.json.prefix).toContain('"id":"p4"');
+    expect(new TextDecoder().decode(entry.json.prefix)).toContain('"id":"p4"');
   });
 });
