@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../app-deps.js';
-import { type ProductEntry, type SlotItem, slotItem } from './items.js';
+import { type ProductEntry, type ProductLookup, type SlotItem, slotItem } from './items.js';
 import type { PersonalizeRequest } from './params.js';
 import type { ProductSlot } from './product-slots.js';
 import type { ProfileRecord } from './profile-record.js';
@@ -113,8 +113,7 @@ export async function buildAnswer(
   // Products come from memory; the ones not read yet are read and the slots filled again (rarely
   // more than once: only an entry expiring meanwhile).
   const read = new Map<ProductSlot, ProductEntry | null>();
-  const clock = Date.now();
-  const fromMemory = (slot: ProductSlot) => cache.productForAnswer(deps, slot, clock, ttl);
+  const fromMemory = memoryLookup(deps, cache, ttl);
   const lookup = (slot: ProductSlot) => (read.has(slot) ? read.get(slot) : fromMemory(slot));
   let unread = new Set<ProductSlot>();
   let slots = fillSlots(request, record, lists, cart, settings, now, fromMemory, unread);
@@ -139,15 +138,19 @@ export function buildAnswerInMemory(
   settings: RecommendationSettings,
   now: number,
 ): BuiltAnswer | undefined {
-  const ttl = settings.webhook.memoryTtlSeconds * 1000;
   const cart = cartOf(cache, request, record);
   const lists = cache.listsInMemory(listKeys(request, record, cart));
   if (!lists) return undefined;
-  const clock = Date.now();
-  const fromMemory = (slot: ProductSlot) => cache.productForAnswer(deps, slot, clock, ttl);
+  const fromMemory = memoryLookup(deps, cache, settings.webhook.memoryTtlSeconds * 1000);
   const unread = new Set<ProductSlot>();
   const slots = fillSlots(request, record, lists, cart, settings, now, fromMemory, unread);
   return unread.size === 0 ? answerOf(request, record, slots, settings) : undefined;
+}
+
+/** Products as memory holds them now (undefined: not read yet). */
+function memoryLookup(deps: AppDeps, cache: ServingCache, ttl: number): ProductLookup {
+  const clock = Date.now();
+  return (slot) => cache.productForAnswer(deps, slot, clock, ttl);
 }
 
 function cartOf(
