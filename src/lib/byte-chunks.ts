@@ -35,11 +35,16 @@ export class ByteChunks {
     this.at += piece.length;
   }
 
-  /** UTF-8 of `text` (lone surrogates become U+FFFD, as TextEncoder and JSON.parse treat them). */
-  text(text: string): void {
+  /**
+   * UTF-8 of `text` (lone surrogates become U+FFFD, as TextEncoder does); returns the bytes
+   * written.
+   */
+  text(text: string): number {
     // A UTF-16 code unit takes at most 3 bytes in UTF-8.
     this.room(text.length * 3);
-    this.at += encoder.encodeInto(text, this.chunk.subarray(this.at)).written;
+    const { written } = encoder.encodeInto(text, this.chunk.subarray(this.at));
+    this.at += written;
+    return written;
   }
 
   end(): Uint8Array<ArrayBuffer> {

@@ -43,3 +43,19 @@ export function mixNumber(hash: number, value: number): number {
   numberBits[0] = value;
   return mixHash(mixHash(hash, numberWords[0]!), numberWords[1]!);
 }
+
+/**
+ * bodyHash's counterpart over bytes `from`…`to` of `bytes`, four bytes per step: text already
+ * encoded is hashed where it lies (a string built of pieces would be walked through its pieces).
+ */
+export function bytesHash(bytes: Uint8Array, from: number, to: number, seed = 0x811c9dc5): number {
+  let hash = seed >>> 0;
+  let i = from;
+  for (; i + 4 <= to; i += 4) {
+    hash ^= bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    hash = Math.imul(hash, 0x01000193);
+    hash ^= hash >>> 15;
+  }
+  for (; i < to; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return hash >>> 0;
+}

@@ -1,8 +1,9 @@
 import { ByteChunks, encodedIn } from '../../lib/byte-chunks.js';
 import { WeakKeyedMemo } from '../../lib/maps.js';
 import type { BuiltAnswer } from './answer.js';
-import { bodyHash, fnv1a, mixHash, mixNumber } from './hash.js';
+import { bytesHash, fnv1a, mixHash, mixNumber } from './hash.js';
 import { utmQuery, withUtm } from './items.js';
+import { jsonString, profileJson } from './profile-json.js';
 import type { SlotName, WebhookSettings } from './settings.js';
 
 interface SlotUtm {
@@ -43,6 +44,23 @@ const COMMA = 0x2c;
 /** Small codes that stand for values in the hash (the values, not their text, are mixed in). */
 const LEVEL_CODES = { personal: 1, segment: 2, global: 3 } as const;
 const REASON_CODES = { unknown_profile: 1, timeout: 2, error: 3 } as const;
+/** Remembered texts, per hash code below; a full map starts over (they are cheap to remake). */
+const MEMO_LIMIT = 10_000;
+/** `],"fallback":…,"level":…,"confidence":…}` closing a slot, per fallback and level, by confidence. */
+const slotClosings = Array.from({ length: 8 }, () => new Map<number, Uint8Array>());
+/** `},"fallback":…,"reason":…,"sendId":…}` ending an answer, per fallback and reason, by send id. */
+const answerEnds = Array.from({ length: 8 }, () => new Map<string | null, Uint8Array>());
+
+function remembered<K>(memo: Map<K, Uint8Array>, key: K, text: () => string): Uint8Array {
+  let bytes = memo.get(key);
+  if (bytes === undefined) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    bytes = encodedIn(keptChunks, text());
+    memo.set(key, bytes);
+  }
+  return bytes;
+}
+
 const PROFILE_OPENING = new TextEncoder().encode('{"profile":');
 const SLOTS_OPENING = new TextEncoder().encode(',"slots":{');
 
@@ -58,18 +76,17 @@ const SLOTS_OPENING = new TextEncoder().encode(',"slots":{');
 export function serializeAnswer(built: BuiltAnswer): { body: Uint8Array<ArrayBuffer>; hash: number } {
   const out = answerChunks;
   out.begin();
-  const profile = JSON.stringify(built.profile);
-  let hash = bodyHash(profile);
   out.bytes(PROFILE_OPENING);
-  out.text(profile);
+  const profileBytes = out.text(profileJson(built.profile));
+  let hash = 0x811c9dc5;
   out.bytes(SLOTS_OPENING);
   for (let s = 0; s < built.slots.length; s++) {
     const slot = built.slots[s]!;
     const utm = slotUtm(built.utm, built.campaign, slot.slot);
-    const meta = `],"fallback":${slot.fallback},"level":"${slot.level}","confidence":${slot.confidence}}`;
-    // What makes `meta`, rather than its text: hashing a string costs a step per character.
+    const code = (slot.fallback ? 4 : 0) | LEVEL_CODES[slot.level];
+    // What makes the slot's closing, rather than its text: hashing a string costs a step per character.
     hash = mixHash(hash, utm.hash);
-    hash = mixHash(hash, (slot.fallback ? 4 : 0) | LEVEL_CODES[slot.level]);
+    hash = mixHash(hash, code);
     hash = mixNumber(hash, slot.confidence);
     if (s > 0) out.byte(COMMA);
     out.bytes(slotOpening(slot.slot));
@@ -90,11 +107,27 @@ export function serializeAnswer(built: BuiltAnswer): { body: Uint8Array<ArrayBuf
         out.text(json.head + url + json.tail);
       }
     }
-    out.text(meta);
+    out.bytes(
+      remembered(
+        slotClosings[code]!,
+        slot.confidence,
+        () => `],"fallback":${slot.fallback},"level":"${slot.level}","confidence":${slot.confidence}}`,
+      ),
+    );
   }
-  const end = `},"fallback":${built.fallback},"reason":${JSON.stringify(built.reason)},"sendId":${JSON.stringify(built.sendId)}}`;
-  out.text(end);
-  hash = mixHash(hash, (built.fallback ? 4 : 0) | (built.reason === null ? 0 : REASON_CODES[built.reason]));
-  hash = built.sendId === null ? mixHash(hash, 0) : fnv1a(built.sendId, mixHash(hash, 1));
-  return { body: out.end(), hash };
+  const { reason, sendId } = built;
+  const code = (built.fallback ? 4 : 0) | (reason === null ? 0 : REASON_CODES[reason]);
+  out.bytes(
+    remembered(answerEnds[code]!, sendId, () => {
+      const reasonJson = reason === null ? 'null' : `"${reason}"`;
+      const sendIdJson = sendId === null ? 'null' : jsonString(sendId);
+      return `},"fallback":${built.fallback},"reason":${reasonJson},"sendId":${sendIdJson}}`;
+    }),
+  );
+  hash = mixHash(hash, code);
+  hash = sendId === null ? mixHash(hash, 0) : fnv1a(sendId, mixHash(hash, 1));
+  const body = out.end();
+  // The profile's merge fields, hashed as the bytes they became.
+  const profileAt = PROFILE_OPENING.length;
+  return { body, hash: mixHash(hash, bytesHash(body, profileAt, profileAt + profileBytes)) };
 }

@@ -11,6 +11,7 @@ import {
 } from '../../../src/services/personalize/items.js';
 import { PersonalizeMetrics } from '../../../src/services/personalize/metrics.js';
 import { parsePersonalizeQuery } from '../../../src/services/personalize/params.js';
+import { jsonString, profileJson } from '../../../src/services/personalize/profile-json.js';
 import { lookupProfileRecord } from '../../../src/services/personalize/profile-record.js';
 import { TokenBuckets } from '../../../src/services/personalize/rate-limit.js';
 import { serializeAnswer } from '../../../src/services/personalize/serialize.js';
@@ -304,5 +305,40 @@ describe("a held profile's primary segments", () => {
       { group: 'age', id: 'seg_c', name: 'New' },
       { group: 'tier', id: 'seg_b', name: 'Silver+' },
     ]);
+  });
+});
+
+describe('the profile JSON', () => {
+  const full = (change: Partial<BuiltAnswer['profile']>): BuiltAnswer['profile'] => ({
+    id: 'prof_1',
+    firstName: 'Ann',
+    lastName: 'Lee',
+    primarySegment: 'Loyal',
+    primarySegments: { lifecycle: 'Loyal', value: 'High' },
+    rfmGroup: 'Champions',
+    clvTier: 'high',
+    cluster: 'cluster 3',
+    lastViewedCategory: 'shoes',
+    cartItems: 2,
+    ...change,
+  });
+
+  it('is the text JSON.stringify writes, with every field and every kind of value', () => {
+    const cases = [
+      full({}),
+      EMPTY_PROFILE,
+      full({ firstName: 'Zoë "Z" \\ back', lastName: 'tab\there\nline' }),
+      full({ lastName: '😀 and a lone \ud800 surrogate', cluster: '\u2028\u2029' }),
+      // Integer-like group names come first in JSON.stringify's order.
+      full({ primarySegments: { zeta: 'Z', '10': 'ten', '2': 'two', 'a"b': 'q' } }),
+      full({ cartItems: Number.NaN, id: null }),
+    ];
+    for (const fields of cases) expect(profileJson(fields)).toBe(JSON.stringify(fields));
+  });
+
+  it('quotes plain strings as they are and escapes the rest as JSON.stringify does', () => {
+    for (const text of ['', 'plain', 'é€', 'a"b', 'c\\d', '\u0001', '\udfff', '😀']) {
+      expect(jsonString(text)).toBe(JSON.stringify(text));
+    }
   });
 });
