@@ -61,7 +61,10 @@ export async function settingsFor(deps: AppDeps): Promise<{ settings: Settings; 
 /** settingsFor without waiting, when the settings are cached (the usual case for a send). */
 export function settingsInMemory(deps: AppDeps): SettingsRead | undefined {
   const settings = cachedSettings(deps);
-  return settings && { settings };
+  if (!settings) return undefined;
+  // Kept as the last settings read, as settingsFor keeps them: what a failed read falls back to.
+  if (lastSettings.get(deps.db) !== settings) lastSettings.set(deps.db, settings);
+  return { settings };
 }
 
 export type SettingsRead = Awaited<ReturnType<typeof settingsFor>>;
