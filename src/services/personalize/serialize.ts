@@ -1,5 +1,5 @@
 import { ByteChunks, encodedIn } from '../../lib/byte-chunks.js';
-import { WeakKeyedMemo } from '../../lib/maps.js';
+import { getOrInsert, WeakKeyedMemo } from '../../lib/maps.js';
 import type { BuiltAnswer } from './answer.js';
 import { bytesHash, fnv1a, mixHash, mixNumber } from './hash.js';
 import { utmQuery, withUtm } from './items.js';
@@ -32,12 +32,7 @@ function slotUtm(utm: WebhookSettings['utm'], campaign: string, slot: SlotName):
 const slotOpenings = new Map<SlotName, Uint8Array>();
 
 function slotOpening(slot: SlotName): Uint8Array {
-  let opening = slotOpenings.get(slot);
-  if (!opening) {
-    opening = encodedIn(keptChunks, `"${slot}":{"items":[`);
-    slotOpenings.set(slot, opening);
-  }
-  return opening;
+  return getOrInsert(slotOpenings, slot, () => encodedIn(keptChunks, `"${slot}":{"items":[`));
 }
 
 const COMMA = 0x2c;

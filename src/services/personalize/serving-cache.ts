@@ -55,8 +55,7 @@ export class ServingCache {
 
   /** Enabled segments that have a group, by id: memberships name them, primaries are picked from them. */
   async groupedSegments(deps: AppDeps, ttlMs: number): Promise<Map<string, GroupedSegment>> {
-    const now = Date.now();
-    const hit = this.segments.get('all', now);
+    const hit = this.segmentsInMemory();
     if (hit) return hit;
     const rows = await queryRows<{ id: string; name: string; groupName: string; priority: number }>(
       deps.db,
@@ -66,7 +65,7 @@ export class ServingCache {
     const segments = new Map(
       rows.map((row) => [row.id, { group: row.groupName, name: row.name, priority: row.priority }]),
     );
-    this.segments.set('all', segments, now + ttlMs);
+    this.segments.set('all', segments, Date.now() + ttlMs);
     return segments;
   }
 
