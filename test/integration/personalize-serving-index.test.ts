@@ -343,6 +343,27 @@ describe('products on the send path (Node)', () => {
     expect(later).not.toBe(again);
   });
 
+  it('keeps the entries of products that did not change when it reads them again', async () => {
+    const cache = servingCacheFor(t.deps);
+    const ids = await rawSelect<{ id: string }>(t.deps.db, 'select id from products order by id', []);
+    const slots = ids.map(({ id }) => cache.productSlot(id));
+    const first = await cache.readProducts(t.deps, slots, 0);
+    const renamed = ids[0]!.id;
+    const rename = await t.call('PUT', '/v1/catalog/products', {
+      body: { products: [{ id: renamed, title: 'Renamed again', price: 10, currency: 'EUR' }] },
+    });
+    expect(rename.status).toBe(200);
+    const again = await cache.readProducts(t.deps, slots, 0);
+    for (const slot of slots) {
+      if (slot.id === renamed) {
+        expect(again.get(slot)).not.toBe(first.get(slot));
+        expect(again.get(slot)?.title).toBe('Renamed again');
+      } else {
+        expect(again.get(slot)).toBe(first.get(slot));
+      }
+    }
+  });
+
   it('reads the whole catalogue into memory at start', async () => {
     await warmServingCache(t.deps);
     const ids = await rawSelect<{ id: string }>(t.deps.db, 'select id from products', []);

@@ -154,7 +154,7 @@ export class ServingCache {
     const read = new Map<ProductSlot, ProductEntry | null>();
     if (missing.length === 0) return read;
     const now = Date.now();
-    const found = new Map<string, ProductEntry>();
+    const found = new Map<string, ProductRow>();
     const ids = [...new Set(missing.map((slot) => slot.id))];
     for (const chunk of chunked(ids, deps.sqlParamLimit)) {
       const padded = padToBucket(chunk, deps.sqlParamLimit);
@@ -163,10 +163,17 @@ export class ServingCache {
         `select ${PRODUCT_COLUMNS} from products where id in (${placeholders(padded.length)})`,
         padded,
       );
-      for (const row of rows) found.set(row.id, toEntry(row));
+      for (const row of rows) found.set(row.id, row);
     }
+    // One entry per id, also when private cart slots share it.
+    const entries = new Map<string, ProductEntry>();
     for (const slot of missing) {
-      const entry = found.get(slot.id) ?? null;
+      const row = found.get(slot.id);
+      let entry: ProductEntry | null = null;
+      if (row) {
+        entry = entries.get(row.id) ?? entryFor(row, slot.entry);
+        entries.set(row.id, entry);
+      }
       slot.hold(entry, now + ttlMs);
       read.set(slot, entry);
     }
@@ -189,7 +196,10 @@ export class ServingCache {
       );
       if (rows.length === 0) break;
       const expiresAt = Date.now() + ttlMs;
-      for (const row of rows) this.products.slot(row.id).hold(toEntry(row), expiresAt);
+      for (const row of rows) {
+        const slot = this.products.slot(row.id);
+        slot.hold(entryFor(row, slot.entry), expiresAt);
+      }
       warmed += rows.length;
       after = rows[rows.length - 1]!.id;
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -302,6 +312,30 @@ export function toEntry(row: ProductRow): ProductEntry {
     // The row has the fields an item shows (and more, which productJson does not read).
     json: productJson(row),
   };
+}
+
+/**
+ * The entry for `row`: the one held when the row still says the same, else a new one. Products are
+ * re-read every `memoryTtlSeconds` while sends ask for them (the whole catalogue once a minute by
+ * default); rebuilding unchanged entries made tens of megabytes of new long-lived objects each time
+ * (entries, JSON pieces, their texts), which the old generation then had to collect, slowing
+ * sends for seconds after each refresh (docs/benchmarks.md, Tenth session).
+ */
+export function entryFor(row: ProductRow, held: ProductEntry | null | undefined): ProductEntry {
+  return held && sameProduct(held, row) ? held : toEntry(row);
+}
+
+function sameProduct(entry: ProductEntry, row: ProductRow): boolean {
+  return (
+    entry.id === row.id &&
+    entry.title === row.title &&
+    entry.url === row.url &&
+    entry.image === row.image &&
+    entry.price === row.price &&
+    entry.currency === row.currency &&
+    entry.category === row.category &&
+    entry.showable === (row.inStock === 1 && row.active === 1)
+  );
 }
 
 const caches = new WeakMap<Db, ServingCache>();

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { type ProductRow, toEntry } from '../../../src/services/personalize/serving-cache.js';
+import { entryFor, type ProductRow, toEntry } from '../../../src/services/personalize/serving-cache.js';
 
 // V8's own check of whether two objects share a hidden class (map). Natives syntax is read when a
 // function is compiled, so turning it on here makes the function below compile with it.
@@ -49,5 +49,42 @@ describe('product entries (toEntry)', () => {
       showable: true,
     });
     expect(new TextDecoder().decode(entry.json.prefix)).toContain('"id":"p4"');
+  });
+});
+
+describe('product entries re-read (entryFor)', () => {
+  it('keeps the entry it holds when the row says the same, so a refresh of an unchanged catalogue makes no new entries', () => {
+    const held = toEntry(row(4));
+    // A re-read gives new row objects with equal values.
+    expect(entryFor({ ...row(4) }, held)).toBe(held);
+    const noUrl = toEntry(row(7));
+    expect(entryFor({ ...row(7) }, noUrl)).toBe(noUrl);
+  });
+
+  it('makes a new entry when anything a send shows or filters on changed', () => {
+    const held = toEntry(row(4));
+    const changes: Partial<ProductRow>[] = [
+      { title: 'Renamed' },
+      { url: 'https://shop.example.com/p/4?v=2' },
+      { url: null },
+      { image: null },
+      { price: 5 },
+      { price: null },
+      { currency: 'USD' },
+      { category: 'cat-9' },
+      { inStock: 0 },
+      { active: 0 },
+    ];
+    for (const change of changes) {
+      const changed = { ...row(4), ...change };
+      const entry = entryFor(changed, held);
+      expect(entry).not.toBe(held);
+      expect(entry).toEqual(toEntry(changed));
+    }
+  });
+
+  it('makes one when nothing is held', () => {
+    expect(entryFor(row(4), undefined)).toEqual(toEntry(row(4)));
+    expect(entryFor(row(4), null)).toEqual(toEntry(row(4)));
   });
 });
