@@ -110,9 +110,13 @@ function peakRssMb(pid: number | undefined): number {
   return match ? Math.round(Number(match[1]) / 1024) : Number.NaN;
 }
 
-/** CPU time a child process has used so far (user + system, all its threads; Linux /proc), in µs. */
-function cpuMicros(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+/**
+ * CPU time a child process has used so far (user + system, all its threads; Linux /proc), in µs;
+ * with `mainThread`, its main thread's alone (the rest is GC, compiler and worker threads).
+ */
+function cpuMicros(pid: number | undefined, mainThread = false): number {
+  const path = mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
+  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
   // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
@@ -126,12 +130,29 @@ interface Tally {
   seconds: number;
   /** The server's CPU time over the measured rounds, in µs. */
   cpuMicros: number;
+  /**
+   * The server's CPU per answered request in each round, in µs: shows whether a run was slow
+   * throughout or in a stretch (docs/benchmarks.md, Tenth session).
+   */
+  roundCpuUs: number[];
+  /** The same for the server's main thread alone. */
+  roundMainCpuUs: number[];
   non200: number;
   errors: number;
 }
 
 function emptyTally(): Tally {
-  return { latencies: [], weights: [], answered: 0, seconds: 0, cpuMicros: 0, non200: 0, errors: 0 };
+  return {
+    latencies: [],
+    weights: [],
+    answered: 0,
+    seconds: 0,
+    cpuMicros: 0,
+    roundCpuUs: [],
+    roundMainCpuUs: [],
+    non200: 0,
+    errors: 0,
+  };
 }
 
 /** Every request names another recipient: a stride through the profiles that visits each once. */
@@ -224,6 +245,11 @@ function summary(tally: Tally) {
     errors: tally.errors,
     cpuPerRequestUs: tally.cpuMicros / tally.answered,
   };
+}
+
+/** Per-round figures, `/`-separated, rounded. */
+function roundFigures(figures: number[]): string {
+  return figures.map((us) => us.toFixed(0)).join('/');
 }
 
 async function precomputeInChild(dir: string): Promise<{ seconds: number; rssMb: number; line: string }> {
@@ -330,6 +356,8 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
       for (const side of order) {
         const server = side === 'ours' ? ours : baseline;
         const cpuBefore = cpuMicros(server.child.pid);
+        const mainBefore = cpuMicros(server.child.pid, true);
+        const answeredBefore = tallies[side].answered;
         await load(
           driver,
           server.baseUrl,
@@ -339,7 +367,12 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
           durationS / rounds,
           tallies[side],
         );
-        tallies[side].cpuMicros += cpuMicros(server.child.pid) - cpuBefore;
+        const cpuSpent = cpuMicros(server.child.pid) - cpuBefore;
+        const mainSpent = cpuMicros(server.child.pid, true) - mainBefore;
+        const answered = Math.max(1, tallies[side].answered - answeredBefore);
+        tallies[side].cpuMicros += cpuSpent;
+        tallies[side].roundCpuUs.push(cpuSpent / answered);
+        tallies[side].roundMainCpuUs.push(mainSpent / answered);
       }
     }
     const serverRss = peakRssMb(ours.child.pid);
@@ -356,6 +389,8 @@ export async function benchPersonalize(profileCount = 1_000_000, productCount = 
       `rps=${o.rps.toFixed(0)} baseline_rps=${b.rps.toFixed(0)} ratio=${(o.rps / b.rps).toFixed(2)} ` +
       `p50_ms=${o.p50.toFixed(2)} p99_ms=${o.p99.toFixed(2)} baseline_p50_ms=${b.p50.toFixed(2)} baseline_p99_ms=${b.p99.toFixed(2)} ` +
       `cpu_us_per_request=${o.cpuPerRequestUs.toFixed(0)} baseline_cpu_us_per_request=${b.cpuPerRequestUs.toFixed(0)} ` +
+      `cpu_us_per_round=${roundFigures(tallies.ours.roundCpuUs)} main_thread_us_per_round=${roundFigures(tallies.ours.roundMainCpuUs)} ` +
+      `baseline_cpu_us_per_round=${roundFigures(tallies.baseline.roundCpuUs)} ` +
       `non_200=${o.non200 + o.errors} fallbacks=${(metrics.answers.fallback_timeout ?? 0) + (metrics.answers.fallback_error ?? 0) + (metrics.answers.fallback_unknown_profile ?? 0)} ` +
       `peak_rss_mb=${serverRss} index_profiles=${servingIndex?.profiles ?? 0} index_load_seconds=${servingIndex?.lastLoadSeconds?.toFixed(1)} ` +
       `index_hits=${metrics.servingIndex?.hits} index_misses=${metrics.servingIndex?.misses} ` +
