@@ -1,8 +1,18 @@
-/** The map's value for `key`, made with `make` and stored on first use. */
-export function getOrInsert<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+/**
+ * The map's value for `key`, made with `make` and stored on first use. With `limit`, a map holding
+ * that many keys starts over before it stores another: for values cheap to remake, where an LRU
+ * would cost every hit.
+ */
+export function getOrInsert<K, V>(
+  map: Map<K, V>,
+  key: K,
+  make: () => V,
+  limit = Number.POSITIVE_INFINITY,
+): V {
   let value = map.get(key);
   if (value === undefined) {
     value = make();
+    if (map.size >= limit) map.clear();
     map.set(key, value);
   }
   return value;
@@ -25,12 +35,6 @@ export class WeakKeyedMemo<Owner extends object, V> {
       values = new Map();
       this.byOwner.set(owner, values);
     }
-    let value = values.get(key);
-    if (value === undefined) {
-      value = make();
-      if (values.size >= this.maxPerOwner) values.clear();
-      values.set(key, value);
-    }
-    return value;
+    return getOrInsert(values, key, make, this.maxPerOwner);
   }
 }

@@ -47,13 +47,7 @@ const slotClosings = Array.from({ length: 8 }, () => new Map<number, Uint8Array>
 const answerEnds = Array.from({ length: 8 }, () => new Map<string | null, Uint8Array>());
 
 function remembered<K>(memo: Map<K, Uint8Array>, key: K, text: () => string): Uint8Array {
-  let bytes = memo.get(key);
-  if (bytes === undefined) {
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    bytes = encodedIn(keptChunks, text());
-    memo.set(key, bytes);
-  }
-  return bytes;
+  return getOrInsert(memo, key, () => encodedIn(keptChunks, text()), MEMO_LIMIT);
 }
 
 const PROFILE_OPENING = new TextEncoder().encode('{"profile":');

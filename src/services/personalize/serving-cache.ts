@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import { placeholders, rawSelect as queryRows } from '../../db/raw-select.js';
 import type { RecommendedItem } from '../../db/schema/recommendations.js';
 import { errorFields } from '../../lib/logger.js';
+import { getOrInsert } from '../../lib/maps.js';
 import { MemoryCache } from '../../recommend/serving/memory-cache.js';
 import { type ProductEntry, productJson } from './items.js';
 import { type ProductSlot, ProductSlots } from './product-slots.js';
@@ -169,11 +170,7 @@ export class ServingCache {
     const entries = new Map<string, ProductEntry>();
     for (const slot of missing) {
       const row = found.get(slot.id);
-      let entry: ProductEntry | null = null;
-      if (row) {
-        entry = entries.get(row.id) ?? entryFor(row, slot.entry);
-        entries.set(row.id, entry);
-      }
+      const entry = row ? getOrInsert(entries, row.id, () => entryFor(row, slot.entry)) : null;
       slot.hold(entry, now + ttlMs);
       read.set(slot, entry);
     }
